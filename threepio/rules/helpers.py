@@ -1,0 +1,138 @@
+"""Static helpers callable from rule expressions. Each runs at translation time on static
+values (shapes, ints, lists, dtype names); ``to`` and ``scalar`` may add a cast op or a plan
+constant. Every helper takes the translation context first."""
+
+from __future__ import annotations
+
+import builtins
+
+from .expr import ExprError
+
+_ORDER = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
+          "float64", "complex64", "complex128"]
+
+
+def category(dtype: str) -> int:
+    if dtype == "bool":
+        return 0
+    if dtype.startswith(("int", "uint")):
+        return 1
+    if dtype.startswith(("float", "bfloat")):
+        return 2
+    return 3
+
+
+def norm_dim(ctx, d, rank):
+    r = builtins.max(rank, 1)
+    if not -r <= d < r:
+        raise ExprError(f"dimension {d} out of range for rank {rank}")
+    return d % r
+
+
+def norm_dims(ctx, ds, rank):
+    if isinstance(ds, int):
+        ds = [ds]
+    return [norm_dim(ctx, d, rank) for d in ds]
+
+
+def perm_swap(ctx, rank, a, b):
+    p = list(builtins.range(rank))
+    a, b = norm_dim(ctx, a, rank), norm_dim(ctx, b, rank)
+    p[a], p[b] = p[b], p[a]
+    return p
+
+
+def inverse_perm(ctx, p):
+    inv = [0] * len(p)
+    for i, x in enumerate(p):
+        inv[x] = i
+    return inv
+
+
+def result_type(ctx, *operands):
+    """PyTorch's type promotion over tensors and Python scalars, in target dtypes."""
+    tiers = ([], [], [])  # dimensioned tensors, zero-dim tensors, python scalars
+    for x in operands:
+        if hasattr(x, "is_symbolic"):
+            t = x.type
+            if t is None:
+                raise ExprError(f"the dtype of {x} is unknown")
+            tiers[0 if t.rank else 1].append(t.dtype)
+        elif isinstance(x, bool):
+            tiers[2].append("bool")
+        elif isinstance(x, int):
+            tiers[2].append(ctx.rules.map_dtype("int64"))
+        elif isinstance(x, float):
+            tiers[2].append("float32")
+    cat = builtins.max(category(d) for tier in tiers for d in tier)
+    for tier in tiers:
+        same = [d for d in tier if category(d) == cat]
+        if same:
+            return builtins.max(same, key=_ORDER.index)
+    raise ExprError("result_type needs at least one operand")
+
+
+def is_float(ctx, dtype):
+    return category(dtype) == 2
+
+
+def is_int(ctx, dtype):
+    return category(dtype) == 1
+
+
+def to(ctx, x, dtype):
+    """``x`` as ``dtype``: a tensor is cast (no op when it already has it), a number becomes
+    a scalar of that dtype."""
+    if hasattr(x, "is_symbolic"):
+        if x.type is not None and x.type.dtype == dtype:
+            return x
+        return ctx.cast(x, dtype)
+    return scalar(ctx, x, dtype)
+
+
+def scalar(ctx, value, dtype):
+    """A number usable as an operand of ``dtype``: a bare literal where the target combines it
+    exactly (``weak_scalars``), else a typed plan constant."""
+    if hasattr(value, "is_symbolic"):
+        raise ExprError("scalar() takes a number, got a tensor")
+    if dtype in ctx.rules.weak_scalars and not isinstance(value, bool):
+        return float(value) if category(dtype) == 2 else int(value)
+    return ctx.constant(value, dtype)
+
+
+def const(ctx, data, dtype):
+    return ctx.constant(data, dtype)
+
+
+def used(ctx, i):
+    return ctx.output_used(i)
+
+
+def pair(ctx, x):
+    """An int or a 1- or 2-list as a 2-list (PyTorch's ``int[2]`` arguments)."""
+    if isinstance(x, int):
+        return [x, x]
+    x = list(x)
+    return x * 2 if len(x) == 1 else x
+
+
+def fail(ctx, reason):
+    raise ExprError(f"refused: {reason}")
+
+
+def _wrap(fn):
+    return lambda ctx, *a, **k: fn(*a, **k)
+
+
+HELPERS = {
+    "len": _wrap(len), "range": _wrap(lambda *a: list(builtins.range(*a))),
+    "list": _wrap(list), "min": _wrap(builtins.min), "max": _wrap(builtins.max),
+    "abs": _wrap(builtins.abs), "int": _wrap(int), "float": _wrap(float), "all": _wrap(all),
+    "any": _wrap(any), "sum": _wrap(builtins.sum), "prod": _wrap(
+        lambda xs: __import__("math").prod(xs)),
+    "reversed": _wrap(lambda xs: list(builtins.reversed(xs))),
+    "norm_dim": norm_dim, "norm_dims": norm_dims, "perm_swap": perm_swap,
+    "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
+    "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
+    "pair": pair,
+}

@@ -1,0 +1,215 @@
+"""Loading mapping files (``mappings/<target>.yaml``) into a compiled :class:`RuleSet`.
+
+A file holds the target's policies and its rules::
+
+    target: tfjs
+    prefixes: [tf]                     # calls starting with these emit target commands
+    cast: "tf.cast(x, dtype)"          # how a value changes dtype
+    dtypes: {int64: {to: int32, checked: true, why: "TF.js has no int64"}}
+    weak_scalars: [float32]            # tensor dtypes a bare number literal combines with exactly
+    tolerance: {float32: 1.0e-4}
+    families:                          # a template declared once for many commands
+      unary:
+        torch: "{op}(self)"
+        emit: "tf.{cmd}({x})"              # {op}: the command's name; other {fields} come
+        defaults: {x: self}                # from `defaults` or the member's own mapping
+        members: {aten.exp.default: exp, torch.exp: {cmd: exp, x: input}}
+    rules:
+      aten.addmm.default:
+        torch: addmm(self, mat1, mat2, *, beta=1, alpha=1)
+        tfjs: matMul(a, b, transposeA?, transposeB?)      # documentation of the target side
+        when: beta == 1 and alpha == 1
+        emit: tf.add(tf.matMul(mat1, mat2), self)
+      aten.foo.default:
+        cases:
+          - {when: "...", emit: "..."}
+          - {unsupported: "why this cannot be exact"}
+
+Every error names the file and line. Rules are parsed once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RuleFileError
+from .expr import ExprError, parse_expr, parse_signature
+from .model import Case, DtypeMap, Rule, RuleSet, walk_calls
+from .yamlfile import LineDict, load_yaml
+
+TARGETS = ("tfjs", "tf", "numpy")
+_RULE_KEYS = {"torch", "emit", "when", "cases", "unsupported", "tolerance", "why", "tfjs", "tf",
+              "numpy", "generated"}
+_lock = threading.Lock()
+
+
+def mappings_dir() -> Path:
+    """The folder of shipped mapping files (``threepio/mappings`` in a wheel, ``mappings/`` in a
+    source checkout)."""
+    here = Path(__file__).resolve().parent.parent
+    for d in (here / "mappings", here.parent / "mappings"):
+        if d.is_dir():
+            return d
+    raise RuleFileError(f"no mappings folder next to {here}")
+
+
+def load_rules(target: str, path: str | Path | None = None) -> RuleSet:
+    """The compiled rules for ``target`` (cached per process unless ``path`` is given)."""
+    if target not in TARGETS:
+        raise RuleFileError(f"unknown target {target!r}; expected one of {', '.join(TARGETS)}")
+    if path is not None:
+        return _load(target, Path(path))
+    with _lock:
+        return _cached(target)
+
+
+@lru_cache(maxsize=None)
+def _cached(target: str) -> RuleSet:
+    return _load(target, mappings_dir() / f"{target}.yaml")
+
+
+def _load(target: str, path: Path) -> RuleSet:
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise RuleFileError(f"cannot read mapping file {path}: {e.strerror}") from None
+    return parse_rules(text, path.name, target)
+
+
+def parse_rules(text: str, filename: str, target: str) -> RuleSet:
+    doc = load_yaml(text, filename)
+    if not isinstance(doc, LineDict):
+        raise RuleFileError(f"{filename}:1: a mapping file is a YAML mapping with 'target' and "
+                            "'rules'")
+    c = _Compiler(filename, doc)
+    if doc.get("target") != target:
+        c.fail(doc, "target", f"'target' must be {target!r}, got {doc.get('target')!r}")
+    prefixes = doc.get("prefixes")
+    if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
+        c.fail(doc, "prefixes", "'prefixes' must be a list of command prefixes, e.g. [tf]")
+    rs = RuleSet(target, tuple(prefixes), c.expr(doc, "cast", doc.get("cast")))
+    rs.files.append(filename)
+    rs.positional_only = bool(doc.get("positional_only", False))
+    rs.weak_scalars = frozenset(doc.get("weak_scalars", []))
+    rs.tolerance = dict(doc.get("tolerance", {}))
+    for dt, spec in (doc.get("dtypes") or {}).items():
+        if not isinstance(spec, dict) or {"to", "why"} - set(spec):
+            c.fail(doc["dtypes"], dt, "a dtype entry needs 'to' and 'why'")
+        rs.dtypes[dt] = DtypeMap(spec["to"], bool(spec.get("checked", False)), spec["why"])
+    for fam_name, fam in (doc.get("families") or {}).items():
+        c.family(rs, doc["families"], fam_name, fam)
+    rules = doc.get("rules")
+    if not isinstance(rules, LineDict):
+        c.fail(doc, "rules", "'rules' must be a mapping from source command to rule")
+    for key, body in rules.items():
+        c.add(rs, c.rule(rules, key, body))
+    for rule in rs.rules.values():
+        c.check_commands(rs, rule)
+    return rs
+
+
+class _Compiler:
+    def __init__(self, filename: str, doc: LineDict):
+        self.filename = filename
+        self.doc = doc
+
+    def fail(self, parent, key, msg):
+        line = parent.lines.get(key, parent.line) if isinstance(parent, LineDict) else "?"
+        raise RuleFileError(f"{self.filename}:{line}: {msg}")
+
+    def expr(self, parent, key, text, line=None):
+        if not isinstance(text, str):
+            self.fail(parent, key, f"{key!r} must be an expression string, got {text!r}")
+        try:
+            return parse_expr(text)
+        except ExprError as e:
+            line = line or (parent.lines.get(key) if isinstance(parent, LineDict) else "?")
+            raise RuleFileError(f"{self.filename}:{line}: in {key!r}: {e}") from None
+
+    def rule(self, parent: LineDict, key: str, body, subst=None) -> Rule:
+        line = parent.lines[key]
+        if not isinstance(body, LineDict):
+            self.fail(parent, key, f"rule {key!r} must be a mapping with 'torch' and 'emit'")
+        unknown = set(body) - _RULE_KEYS
+        if unknown:
+            self.fail(body, sorted(unknown)[0], f"rule {key!r}: unknown field(s) "
+                      f"{sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+        if "torch" not in body:
+            self.fail(parent, key, f"rule {key!r} needs 'torch': the source signature as "
+                                   "documented, e.g. addmm(self, mat1, mat2, *, beta=1, alpha=1)")
+        try:
+            sig = parse_signature(body["torch"])
+        except ExprError as e:
+            self.fail(body, "torch", f"rule {key!r}: bad signature: {e}")
+        cases = []
+        if "cases" in body:
+            if any(k in body for k in ("emit", "when", "unsupported")):
+                self.fail(body, "cases", "use either 'cases' or 'emit'/'when'/'unsupported'")
+            if not isinstance(body["cases"], list) or not body["cases"]:
+                self.fail(body, "cases", "'cases' must be a non-empty list")
+            for item in body["cases"]:
+                if not isinstance(item, LineDict):
+                    self.fail(body, "cases", "each case is a mapping with 'when' and 'emit'")
+                extra = set(item) - {"when", "emit", "unsupported", "why"}
+                if extra:
+                    self.fail(item, sorted(extra)[0], f"rule {key!r}: a case takes when, emit, "
+                                                      f"unsupported and why, not {sorted(extra)}")
+                cases.append(self.case(item, key))
+        else:
+            cases.append(self.case(body, key))
+        where = f"{self.filename}:{line}"
+        return Rule(key, sig, tuple(cases), where, body.get(self.doc.get("target")),
+                    body.get("tolerance"), body.get("why"))
+
+    def case(self, body: LineDict, key: str) -> Case:
+        has_emit, has_uns = "emit" in body, "unsupported" in body
+        if has_emit == has_uns:
+            self.fail(body, "emit" if has_emit else "when",
+                      f"rule {key!r}: each case needs exactly one of 'emit' or 'unsupported'")
+        when = body.get("when")
+        return Case(self.expr(body, "when", when) if when is not None else None,
+                    None if when is None else str(when),
+                    self.expr(body, "emit", body["emit"]) if has_emit else None,
+                    str(body["unsupported"]) if has_uns else None,
+                    body.lines.get("emit", body.lines.get("unsupported", body.line)))
+
+    def family(self, rs: RuleSet, parent: LineDict, name: str, fam):
+        if not isinstance(fam, LineDict) or "members" not in fam or "emit" not in fam:
+            self.fail(parent, name, f"family {name!r} needs 'torch', 'emit' and 'members'")
+        for key, cmd in fam["members"].items():
+            spec = cmd if isinstance(cmd, LineDict) else {"cmd": cmd}
+            op = key.split(".")[1] if key.startswith("aten.") else key.rsplit(".", 1)[-1]
+            fields = dict(fam.get("defaults") or {}, op=op)
+            fields.update({k: v for k, v in spec.items() if isinstance(v, str)})
+            fields.setdefault("cmd", "")
+            body = LineDict({k: v.format(**fields) if isinstance(v, str) else v
+                             for k, v in fam.items() if k not in ("members", "defaults")})
+            for k in ("torch", "why", "tolerance"):
+                if k in spec:
+                    body[k] = spec[k]
+            body.lines, body.line = {k: fam["members"].lines[key] for k in body}, fam.line
+            holder = LineDict({key: body})
+            holder.lines, holder.line = {key: fam["members"].lines[key]}, fam.line
+            self.add(rs, self.rule(holder, key, body))
+
+    def add(self, rs: RuleSet, rule: Rule):
+        if rule.key in rs.rules:
+            raise RuleFileError(f"{rule.where}: {rule.key!r} is already defined at "
+                                f"{rs.rules[rule.key].where}; one rule per source command")
+        rs.rules[rule.key] = rule
+
+    def check_commands(self, rs: RuleSet, rule: Rule):
+        for case in rule.cases:
+            for node in (case.when, case.emit):
+                for call in walk_calls(node):
+                    if call.func.split(".", 1)[0] in rs.prefixes and "." in call.func:
+                        if rs.positional_only and call.kwargs:
+                            raise RuleFileError(
+                                f"{self.filename}:{case.line}: rule {rule.key!r}: "
+                                f"{call.func} takes positional arguments only on {rs.target}")
+                        rs.commands.add(call.func)
+        for c in walk_calls(rs.cast):
+            if c.func.split(".", 1)[0] in rs.prefixes:
+                rs.commands.add(c.func)

@@ -1,0 +1,213 @@
+"""ATen-level tracing: a PyTorch function or module -> a plan of Core ATen ops.
+
+``make_fx`` runs the program once on the example inputs and records every ATen call after
+decomposition to the Core ATen opset. A function that calls ``torch.autograd.grad`` (or uses
+``torch.func.grad``) is captured whole: forward, loss, the backward as explicit ops and the
+update, so a runtime with no autograd (TF.js) can execute it. Python control flow and shapes
+are specialised to the example inputs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+
+from ..errors import TraceError
+from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value
+
+# kwargs that only place or lay out memory on the CPU; they do not change values
+_PLACEMENT_KWARGS = ("device", "layout", "pin_memory", "memory_format", "non_blocking")
+
+
+def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None = None) -> Plan:
+    """Trace ``fn(*example_inputs)`` to a Core ATen plan.
+
+    ``params`` (for an ``nn.Module``): ``"inputs"`` makes its parameters and buffers plan
+    inputs after the example inputs (federated learning sends new weights every round);
+    ``"constants"`` embeds them.
+    """
+    import torch
+    from torch._decomp import core_aten_decompositions
+    from torch.fx.experimental.proxy_tensor import make_fx
+
+    if isinstance(example_inputs, torch.Tensor):
+        example_inputs = (example_inputs,)
+    example_inputs = tuple(example_inputs)
+    if not all(isinstance(t, torch.Tensor) for t in example_inputs):
+        raise TraceError("example_inputs must be a tensor or a tuple of tensors, got "
+                         + ", ".join(type(t).__name__ for t in example_inputs))
+    names = _input_names(fn, len(example_inputs))
+    func, inputs = fn, list(example_inputs)
+    if isinstance(fn, torch.nn.Module):
+        name = name or type(fn).__name__
+        if params == "inputs":
+            state = dict(fn.named_parameters(remove_duplicate=False))
+            state.update(fn.named_buffers(remove_duplicate=False))
+            keys = list(state)
+            names += [k.replace(".", "_") for k in keys]
+            inputs += [t.detach() for t in state.values()]
+            n = len(example_inputs)
+            module = fn
+
+            def func(*args):
+                return torch.func.functional_call(module, dict(zip(keys, args[n:])), args[:n])
+        elif params != "constants":
+            raise TraceError(f"params must be 'inputs' or 'constants', got {params!r}")
+    name = name or getattr(fn, "__name__", "plan")
+    # fresh leaves; floating ones require grad so autograd.grad inside fn can differentiate
+    leaves = [t.detach().clone().requires_grad_(t.is_floating_point()) for t in inputs]
+    try:
+        with torch.enable_grad():
+            gm = make_fx(func, decomposition_table=core_aten_decompositions(),
+                         record_stack_traces=True)(*leaves)
+    except TraceError:
+        raise
+    except Exception as e:  # torch raises many kinds; say which program failed and why
+        raise TraceError(f"could not trace {name!r} at ATen level: {type(e).__name__}: {e}") \
+            from e
+    _functionalize_inplace(gm)
+    plan = _to_plan(gm, name, names)
+    plan.examples = [t.detach().numpy().copy() for t in inputs]
+    return plan
+
+
+def _input_names(fn, n: int) -> list[str]:
+    import torch
+
+    target = fn.forward if isinstance(fn, torch.nn.Module) else fn
+    try:
+        ps = [p for p in inspect.signature(target).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        ps = []
+    names = [p.name for p in ps[:n]]
+    names += [f"x{i}" for i in range(len(names), n)]
+    seen, out = set(), []
+    for nm in names:
+        while nm in seen:
+            nm += "_"
+        seen.add(nm)
+        out.append(nm)
+    return out
+
+
+def _functionalize_inplace(gm) -> None:
+    """Replace in-place ATen ops (``logical_or_``) by their functional form when the mutated
+    tensor is never read again; refuse otherwise (the plan has no mutation)."""
+    import torch
+
+    order = {n: i for i, n in enumerate(gm.graph.nodes)}
+    for node in list(gm.graph.nodes):
+        op = node.target
+        if node.op != "call_function" or not isinstance(op, torch._ops.OpOverload):
+            continue
+        if not op._schema.name.split("::")[-1].endswith("_") or not op._schema.is_mutable:
+            continue
+        base = op._schema.name.split("::")[-1][:-1]
+        packet = getattr(torch.ops.aten, base, None)
+        functional = getattr(packet, op._overloadname, None) if packet else None
+        mutated = node.args[0] if node.args else None
+        later_uses = [u for u in getattr(mutated, "users", ()) if order[u] > order[node]]
+        if functional is None or mutated is None or mutated.op == "placeholder" or later_uses:
+            raise TraceError(f"{op} mutates {mutated} which is read again afterwards; "
+                             "threepio plans have no mutation: use the out-of-place form")
+        node.target = functional
+    gm.graph.eliminate_dead_code()
+    gm.recompile()
+
+
+def _type_of(val) -> TensorType | None:
+    import torch
+
+    if not isinstance(val, torch.Tensor):
+        return None
+    return TensorType(str(val.dtype).removeprefix("torch."), tuple(int(d) for d in val.shape))
+
+
+def _source(node) -> str | None:
+    trace = node.meta.get("stack_trace")
+    if not trace:
+        return None
+    torch_dir = os.sep + "torch" + os.sep
+    lines = trace.strip().splitlines()
+    for line in reversed([ln for ln in lines if ln.strip().startswith("File ")]):
+        path = line.split('"')[1]
+        if torch_dir not in path and os.sep + "threepio" + os.sep + "trace" not in path:
+            lineno = line.split(", line ")[1].split(",")[0]
+            return f"{os.path.basename(path)}:{lineno}"
+    return None
+
+
+def _to_plan(gm, name: str, input_names: list[str]) -> Plan:
+    import operator
+
+    import torch
+
+    plan = Plan(name, "aten")
+    env: dict = {}  # fx node -> Ref, or list of Refs for multi-output ops
+    taken: set[str] = set(input_names)
+
+    def fresh(base: str) -> str:
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "v"
+        nm, k = base, 0
+        while nm in taken:
+            k += 1
+            nm = f"{base}_{k}"
+        taken.add(nm)
+        return nm
+
+    def arg(a, where):
+        if isinstance(a, torch.fx.Node):
+            v = env[a]
+            if isinstance(v, list):
+                raise TraceError(f"{where}: a multi-output value is used whole")
+            return v
+        if isinstance(a, (list, tuple)):
+            return [arg(x, where) for x in a]
+        if isinstance(a, torch.dtype):
+            return DType(str(a).removeprefix("torch."))
+        if a is None or isinstance(a, (bool, int, float, str)):
+            return a
+        raise TraceError(f"{where}: unsupported argument {a!r} ({type(a).__name__})")
+
+    placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
+    for node, nm in zip(placeholders, input_names):
+        plan.inputs.append(Value(nm, _type_of(node.meta.get("val"))))
+        env[node] = Ref(nm)
+    getitems: dict = {}
+    for node in gm.graph.nodes:
+        if node.op == "call_function" and node.target is operator.getitem:
+            getitems.setdefault(node.args[0], {})[node.args[1]] = node
+    for node in gm.graph.nodes:
+        if node.op == "get_attr":
+            t = getattr(gm, node.target)
+            nm = fresh(node.name)
+            plan.constants.append(Constant(nm, _type_of(t), t.detach().numpy().copy()))
+            env[node] = Ref(nm)
+        elif node.op == "call_function" and node.target is operator.getitem:
+            env[node] = env[node.args[0]][node.args[1]]
+        elif node.op == "call_function":
+            if not isinstance(node.target, torch._ops.OpOverload):
+                raise TraceError(f"node {node.name}: {node.target} is not an ATen op")
+            target = str(node.target)
+            where = f"{target} (node {node.name}, {_source(node) or 'no source line'})"
+            kwargs = {k: arg(v, where) for k, v in node.kwargs.items()
+                      if k not in _PLACEMENT_KWARGS}
+            val = node.meta.get("val")
+            if isinstance(val, (list, tuple)):
+                items = getitems.get(node, {})
+                outs = [Value(fresh(items[i].name if i in items else f"{node.name}_{i}"),
+                              _type_of(v)) for i, v in enumerate(val)]
+                env[node] = [Ref(o.name) for o in outs]
+            else:
+                outs = [Value(fresh(node.name), _type_of(val))]
+                env[node] = Ref(outs[0].name)
+            plan.ops.append(Op(target, tuple(arg(a, where) for a in node.args), kwargs, outs,
+                               _source(node)))
+        elif node.op == "output":
+            flat = torch.utils._pytree.tree_leaves(node.args[0])
+            for i, o in enumerate(flat):
+                if not isinstance(o, torch.fx.Node):
+                    raise TraceError(f"output {i} of {name!r} is {o!r}, not a tensor")
+                plan.outputs.append(env[o])
+    return plan.lint()

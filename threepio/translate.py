@@ -1,0 +1,335 @@
+"""The translator: a source plan (ATen or PyTorch API) -> a plan in a target's commands.
+
+It walks the plan once. For each op it finds the rule under the op's canonical key, binds the
+op's arguments to the rule's documented signature, picks the first case whose condition holds
+and evaluates its expansion, which emits target commands. Values keep their names; commands
+introduced inside an expansion get derived names. Dtypes the target lacks are mapped by the
+target's policy and every such change is recorded in ``plan.casts``. An op with no rule, or
+whose rule refuses the inputs, stops translation with a :class:`TranslationError` that names
+the op, its position, the target and the closest mapped commands: never a guess.
+
+>>> tfjs_plan = threepio.translate(plan, "tfjs")       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+from .errors import TranslationError
+from .ir import Cast, Constant, Op, Plan, Ref, TensorType, Value, map_refs
+from .plan_text import format_op
+from .rules.expr import ExprError, truth
+from .rules.helpers import HELPERS
+from .rules.loader import load_rules
+from .rules.model import Rule, RuleSet
+
+
+class Sym:
+    """A target value during translation. Its name is fixed when the expansion finishes."""
+
+    __slots__ = ("value", "pending")
+    is_symbolic = True
+
+    def __init__(self, value: Value, pending: bool = False):
+        self.value = value
+        self.pending = pending
+
+    @property
+    def type(self) -> TensorType | None:
+        return self.value.type
+
+    def attr(self, name: str):
+        t = self.value.type
+        if name not in ("shape", "rank", "dtype", "numel"):
+            raise ExprError(f"a tensor has shape, rank, dtype and numel, not {name!r}")
+        if t is None:
+            raise ExprError(f"the {name} of intermediate value {self} is not known statically")
+        return list(t.shape) if name == "shape" else getattr(t, name)
+
+    def __repr__(self):
+        return f"%{self.value.name}"
+
+
+class _Translator:
+    def __init__(self, plan: Plan, rules: RuleSet):
+        self.src, self.rules = plan, rules
+        self.out = Plan(plan.name, rules.target)
+        self.env: dict[str, Sym] = {}
+        self.taken = {v.name for v in plan.values()}
+        self.uses: dict[str, int] = {}
+        for op in plan.ops:
+            for n in op.refs():
+                self.uses[n] = self.uses.get(n, 0) + 1
+        for r in plan.outputs:
+            self.uses[r.name] = self.uses.get(r.name, 0) + 1
+        self._consts: dict = {}
+
+    # -- names and types ---------------------------------------------------------------------
+    def fresh(self, base: str) -> str:
+        k = 1
+        while f"{base}_{k}" in self.taken:
+            k += 1
+        self.taken.add(f"{base}_{k}")
+        return f"{base}_{k}"
+
+    def map_type(self, t: TensorType | None) -> TensorType | None:
+        return None if t is None else TensorType(self.rules.map_dtype(t.dtype), t.shape)
+
+    # -- plan boundaries ---------------------------------------------------------------------
+    def inputs(self):
+        for v in self.src.inputs:
+            nv = Value(v.name, self.map_type(v.type))
+            self.out.inputs.append(nv)
+            self.env[v.name] = Sym(nv)
+            self._note_cast(v, nv, boundary=True)
+        for c in self.src.constants:
+            t = self.map_type(c.type)
+            data = self._convert(c.data, c.type.dtype, t.dtype, f"constant %{c.name}")
+            self.out.constants.append(Constant(c.name, t, data))
+            self.env[c.name] = Sym(Value(c.name, t))
+            self._note_cast(Value(c.name, c.type), Value(c.name, t), boundary=True)
+
+    def _note_cast(self, old: Value, new: Value, boundary: bool, op: Op | None = None):
+        if old.type is None or new.type is None or old.type.dtype == new.type.dtype:
+            return
+        m = self.rules.dtypes[old.type.dtype]
+        if boundary:
+            reason = m.why + ("; values are range-checked when the plan runs" if m.checked
+                              and old in self.src.inputs else "")
+            checked = m.checked
+        else:
+            reason = f"{m.why}; {op.target} computes it in {new.type.dtype}"
+            checked = False
+        self.out.casts.append(Cast(new.name, old.type.dtype, new.type.dtype, checked, reason))
+
+    def _convert(self, data, src: str, dst: str, what: str):
+        arr = np.asarray(data)
+        if src != dst and np.issubdtype(np.dtype(dst), np.integer):
+            info = np.iinfo(dst)
+            if arr.size and (arr.min() < info.min or arr.max() > info.max):
+                raise TranslationError(f"{what}: holds {arr.max() if arr.max() > info.max else arr.min()}"
+                                       f", which does not fit {dst} on {self.rules.target}",
+                                       target=self.rules.target)
+        return arr.astype(dst)
+
+    def constant(self, value, dtype: str) -> Sym:
+        arr = np.asarray(value)
+        if np.issubdtype(np.dtype(dtype), np.integer) and arr.size:
+            info = np.iinfo(dtype)
+            if arr.min() < info.min or arr.max() > info.max:
+                raise ExprError(f"constant {value} does not fit {dtype}")
+        arr = arr.astype(dtype)
+        key = (dtype, arr.shape, arr.tobytes())
+        if key not in self._consts:
+            name = self.fresh("c")
+            t = TensorType(dtype, tuple(arr.shape))
+            self.out.constants.append(Constant(name, t, arr))
+            self._consts[key] = Sym(Value(name, t))
+        return self._consts[key]
+
+    # -- ops ---------------------------------------------------------------------------------
+    def run(self) -> Plan:
+        self.inputs()
+        for i, op in enumerate(self.src.ops):
+            self.op(i, op)
+        self.out.outputs = [Ref(self.env[r.name].value.name) for r in self.src.outputs]
+        return self.out
+
+    def op(self, index: int, op: Op):
+        rule = self.rules.get(op.target)
+        if rule is None:
+            raise self.error(index, op, f"no rule for {op.target} in "
+                             f"{', '.join(self.rules.files)}", suggest=True)
+        ctx = _Ctx(self, op, rule)
+        try:
+            bound = self.bind(rule, op)
+        except ExprError as e:
+            raise self.error(index, op, f"{e} (rule {rule.where})") from None
+        ctx.vars.update(bound)
+        ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
+        try:
+            result = self.apply(ctx, rule)
+        except ExprError as e:
+            raise self.error(index, op, f"rule {rule.where} failed: {e}") from None
+        except _Refused as e:
+            raise self.error(index, op, str(e)) from None
+        self.finish(index, op, rule, ctx, result)
+
+    def apply(self, ctx, rule: Rule):
+        tried = []
+        for case in rule.cases:
+            if case.when is not None:
+                ctx.emitting = False
+                ok = truth(case.when.ev(ctx))
+                ctx.emitting = True
+                if not ok:
+                    tried.append(case.when_text)
+                    continue
+            if case.unsupported is not None:
+                raise _Refused(f"refused by rule {rule.where}: {case.unsupported}")
+            return case.emit.ev(ctx)
+        raise _Refused(f"no case of rule {rule.where} applies; its conditions: "
+                       + "; ".join(f"`{t}`" for t in tried))
+
+    def bind(self, rule: Rule, op: Op) -> dict:
+        sig = rule.signature
+        extra = list(op.args[len(sig.positional):])
+        if extra and sig.varargs:
+            op_args = op.args[:len(sig.positional)]
+        else:
+            op_args, extra = op.args, []
+        if len(op_args) > len(sig.positional):
+            raise ExprError(f"{len(op.args)} positional arguments but the rule's signature "
+                            f"`{sig}` takes {len(sig.positional)}")
+        vals = dict(zip(sig.positional, op_args))
+        if sig.varargs:
+            vals[sig.varargs] = extra[0] if len(extra) == 1 and isinstance(extra[0], list) \
+                else extra
+        for k, v in op.kwargs.items():
+            if k not in sig.params:
+                raise ExprError(f"keyword {k!r} is not in the rule's signature `{sig}`")
+            if k in vals:
+                raise ExprError(f"{k!r} given twice")
+            vals[k] = v
+        defaults = dict(sig.defaults)
+        for p in sig.params:
+            if p not in vals:
+                if p not in defaults:
+                    raise ExprError(f"missing argument {p!r} for `{sig}`")
+                vals[p] = defaults[p]
+        sym = {k: map_refs(v, lambda r: self.env[r.name]) for k, v in vals.items()}
+        outs = [Sym(Value(o.name, self.map_type(o.type))) for o in op.outputs]
+        return dict(sym, outs=outs)
+
+    def finish(self, index, op: Op, rule: Rule, ctx, result):
+        results = list(result) if isinstance(result, (tuple, list)) and len(op.outputs) > 1 \
+            else [result]
+        if len(results) != len(op.outputs):
+            raise self.error(index, op, f"rule {rule.where} produced {len(results)} values for "
+                             f"{len(op.outputs)} outputs")
+        for src_out, res in zip(op.outputs, results):
+            want = self.map_type(src_out.type)
+            if res is None:
+                if self.uses.get(src_out.name):
+                    raise self.error(index, op, f"rule {rule.where} gives no value for output "
+                                     f"%{src_out.name}, which is used")
+                continue
+            if not isinstance(res, Sym):
+                raise self.error(index, op, f"rule {rule.where} produced {res!r}, not a tensor")
+            if res.pending:
+                res.value.name, res.value.type, res.pending = src_out.name, want, False
+            elif res.type and want and (res.type.shape != want.shape
+                                        or res.type.dtype != want.dtype):
+                raise self.error(index, op, f"rule {rule.where} produced {res.type} for "
+                                 f"%{src_out.name}, expected {want}")
+            self.env[src_out.name] = res
+            if res.value.name == src_out.name:
+                self._note_cast(src_out, res.value, boundary=False, op=op)
+        base = op.outputs[0].name if op.outputs else "v"
+        for new in ctx.emitted:
+            for v in new.outputs:
+                if v.pending:
+                    v.value.name, v.pending = self.fresh(base), False
+            self.out.ops.append(Op(new.target, _ref(new.args),
+                                   {k: _ref(v) for k, v in new.kwargs.items()},
+                                   [s.value for s in new.outputs], op.source, rule.where))
+
+    def error(self, index: int, op: Op, reason: str, suggest: bool = False):
+        sugg = ()
+        if suggest:
+            keys = list(self.rules.rules)
+            sugg = tuple(difflib.get_close_matches(op.target, keys, n=5, cutoff=0.6))
+            stem = op.target.rsplit(".", 1)[0] + "."
+            sugg += tuple(k for k in keys if k.startswith(stem) and k not in sugg)[:5]
+        msg = (f"cannot translate op {index} `{format_op(op).split('   #')[0]}`"
+               f" ({op.source or 'no source line'}) to {self.rules.target}: {reason}")
+        if sugg:
+            msg += "\n  closest mapped commands: " + ", ".join(sugg)
+        if suggest:
+            msg += (f"\n  add a rule for {op.target} to mappings/{self.rules.target}.yaml, "
+                    "or rewrite the program with mapped commands")
+        return TranslationError(msg, op=op.target, index=index, target=self.rules.target,
+                                suggestions=sugg)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _ref(a):
+    """Replace the Syms inside an emitted argument by Refs to their final names."""
+    if isinstance(a, Sym):
+        return Ref(a.value.name)
+    if isinstance(a, (list, tuple)):
+        return type(a)(_ref(x) for x in a)
+    return a
+
+
+class _Emitted:
+    __slots__ = ("target", "args", "kwargs", "outputs")
+
+    def __init__(self, target, args, kwargs, outputs):
+        self.target, self.args, self.kwargs, self.outputs = target, args, kwargs, outputs
+
+
+class _Ctx:
+    """What a rule expression sees while one op is translated."""
+
+    def __init__(self, tr: _Translator, op: Op, rule: Rule):
+        self.tr, self.op, self.rule, self.rules = tr, op, rule, tr.rules
+        self.prefixes = tr.rules.prefixes
+        self.vars: dict = {}
+        self.emitted: list[_Emitted] = []
+        self.emitting = True
+
+    def helper(self, name):
+        return HELPERS.get(name)
+
+    def helper_names(self):
+        return HELPERS.keys()
+
+    def emit(self, cmd: str, args, kwargs, n_outputs: int = 1):
+        if not self.emitting:
+            raise ExprError(f"a condition cannot call the target command {cmd}")
+        if cmd not in self.rules.commands and not cmd == "":
+            raise ExprError(f"{cmd} is not a declared command of {self.rules.target}")
+        out = Sym(Value("", None), pending=True)
+        self.emitted.append(_Emitted(cmd, tuple(args), kwargs, [out]))
+        return out
+
+    def cast(self, x, dtype):
+        saved = dict(self.vars)
+        self.vars.update(x=x, dtype=dtype)
+        try:
+            y = self.rules.cast.ev(self)
+        finally:
+            self.vars = saved
+        if isinstance(y, Sym) and y.pending and x.type is not None:
+            y.value.type = TensorType(dtype, x.type.shape)
+        return y
+
+    def constant(self, value, dtype):
+        return self.tr.constant(value, dtype)
+
+    def output_used(self, i):
+        return bool(self.tr.uses.get(self.op.outputs[i].name))
+
+
+def translate(plan: Plan, target: str, *, rules: RuleSet | None = None) -> Plan:
+    """Translate ``plan`` to ``target`` (``"tfjs"``, ``"tf"`` or ``"numpy"``).
+
+    Raises :class:`TranslationError` for an op with no exact translation.
+
+    >>> plan = threepio.trace(step, example_inputs)         # doctest: +SKIP
+    >>> print(threepio.translate(plan, "tfjs"))             # doctest: +SKIP
+    """
+    if plan.namespace not in ("aten", "torch"):
+        raise TranslationError(f"plan {plan.name!r} is already in the {plan.namespace} "
+                               "namespace; translate takes a traced PyTorch plan",
+                               target=target)
+    rules = rules or load_rules(target)
+    tr = _Translator(plan, rules)
+    out = tr.run()
+    return out.lint()
