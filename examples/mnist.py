@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 BATCH = 64
 LR = 0.005
+MLP_STEP_OUTPUTS = ("loss", "accuracy", "W1_next", "b1_next", "W2_next", "b2_next")
 
 
 class MLP(nn.Module):

@@ -1,4 +1,4 @@
-"""Tests of the API-level tracer (threepio.trace.api): recorded targets, names, types,
+"""Tests of the API-level tracer (threepio.tracing.api): recorded targets, names, types,
 parameters as inputs or constants, faithful replay, refusals and serialization round trips."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from torch import nn
 from threepio import plan_json, plan_text
 from threepio.errors import ExecutionError, PlanInputError, TraceError
 from threepio.ir import Constant, Op, Plan, Ref, TensorType, Value
-from threepio.trace.api import public_name, run_api_plan, trace_api
+from threepio.tracing.api import public_name, run_api_plan, trace_api
 
 SRC = "test_trace_api.py:"
 

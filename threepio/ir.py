@@ -164,6 +164,29 @@ class Plan:
         types = self.types()
         return [types[r.name] for r in self.outputs]
 
+    def rename(self, mapping: dict[str, str]) -> Plan:
+        """Rename values everywhere (definitions and uses), in place; returns the plan."""
+        taken = {v.name for v in self.values()} - set(mapping)
+        for new in mapping.values():
+            if new in taken or not NAME_RE.match(new):
+                raise PlanLintError(f"cannot rename to {new!r}: invalid or already used")
+            taken.add(new)
+
+        def ref(r: Ref) -> Ref:
+            return Ref(mapping.get(r.name, r.name))
+
+        for v in self.values():
+            v.name = mapping.get(v.name, v.name)
+        for c in self.constants:
+            c.name = mapping.get(c.name, c.name)
+        for op in self.ops:
+            op.args = tuple(map_refs(a, ref) for a in op.args)
+            op.kwargs = {k: map_refs(a, ref) for k, a in op.kwargs.items()}
+        self.outputs = [ref(r) for r in self.outputs]
+        for c in self.casts:
+            c.value = mapping.get(c.value, c.value)
+        return self
+
     # -- checks ------------------------------------------------------------------------------
     def lint(self, known_targets=None) -> Plan:
         """Check names are unique and valid, every use follows its definition, and (when

@@ -29,7 +29,7 @@ class TorchInterpreter(Interpreter):
                 raise ExecutionError(f"{target} is not an ATen operator of torch "
                                      f"{torch.__version__}")
             return op
-        from ..trace.api import _DESCRIPTORS, _decode, _public
+        from ..tracing.api import _DESCRIPTORS, _decode, _public
 
         fn = _public()[1].get(target)
         if fn is None:

@@ -45,7 +45,7 @@ class Sym:
         if name not in ("shape", "rank", "dtype", "numel"):
             raise ExprError(f"a tensor has shape, rank, dtype and numel, not {name!r}")
         if t is None:
-            raise ExprError(f"the {name} of intermediate value {self} is not known statically")
+            raise ExprError(f"the {name} of {self} is not known statically")
         return list(t.shape) if name == "shape" else getattr(t, name)
 
     def __repr__(self):

@@ -132,8 +132,8 @@ def check(plan: Plan, inputs=None, targets=DEFAULT_TARGETS, *, tfjs_backend: str
     >>> report.ok                                                        # doctest: +SKIP
     True
     """
-    from .run import prepare_inputs, run
-    from .translate import translate
+    from .runner import prepare_inputs, run
+    from .translator import translate
 
     arrays = prepare_inputs(plan, inputs)
     report = CheckReport(plan.name)
@@ -170,7 +170,7 @@ def check(plan: Plan, inputs=None, targets=DEFAULT_TARGETS, *, tfjs_backend: str
 
 def first_divergence(plan, tp, arrays, ref_vals, src_types, label, backend):
     """The first source op whose output differs on the target beyond tolerance."""
-    from .run import run
+    from .runner import run
 
     _, vals = run(tp, arrays, tfjs_backend=backend, keep_all=True)
     for i, op in enumerate(plan.ops):

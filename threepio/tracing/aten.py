@@ -54,6 +54,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
         elif params != "constants":
             raise TraceError(f"params must be 'inputs' or 'constants', got {params!r}")
     name = name or getattr(fn, "__name__", "plan")
+    _anchor_user_code(fn)
     # fresh leaves; floating ones require grad so autograd.grad inside fn can differentiate
     leaves = [t.detach().clone().requires_grad_(t.is_floating_point()) for t in inputs]
     try:
@@ -69,6 +70,23 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     plan = _to_plan(gm, name, names)
     plan.examples = [t.detach().numpy().copy() for t in inputs]
     return plan
+
+
+def _anchor_user_code(fn) -> None:
+    """make_fx keeps stack frames of ``forward`` methods only; also keep those of ``fn`` and of
+    the functions defined next to it, so plain training-step functions get source lines."""
+    try:
+        from torch.fx.proxy import _register_stack_trace_anchor
+    except ImportError:  # a torch without anchors: ops keep no source line
+        return
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return
+    _register_stack_trace_anchor(fn)
+    for obj in list(getattr(fn, "__globals__", {}).values()):
+        c = getattr(obj, "__code__", None)
+        if c is not None and c.co_filename == code.co_filename:
+            _register_stack_trace_anchor(obj)
 
 
 def _input_names(fn, n: int) -> list[str]:

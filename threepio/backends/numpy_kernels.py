@@ -1,0 +1,229 @@
+"""NumPy kernels for the ``npx.*`` commands of ``mappings/numpy.yaml``.
+
+NumPy has no single function for convolution, max pooling with PyTorch's indices, their
+backward passes or ``erf``. Each kernel here reproduces the PyTorch operation it is named
+after, for the parameter ranges it accepts; anything outside them raises ``ValueError``
+(the rules guard with ``when:`` conditions so translation refuses such inputs first).
+
+Layouts are PyTorch's: activations NCHW, convolution weights ``[out_channels,
+in_channels / groups, kh, kw]``. ``stride``, ``dilation`` and ``kernel`` are ``[h, w]`` pairs;
+convolution ``padding`` is ``[ph, pw]`` (symmetric) or ``[top, bottom, left, right]``.
+Results keep the input dtype (float32 in, float32 out), like PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["conv2d_nchw", "conv2d_backward_input", "conv2d_backward_weight", "erf",
+           "max_pool2d", "max_pool2d_indices", "max_pool2d_backward"]
+
+
+# -- argument checks ---------------------------------------------------------------------------
+def _pair(name, v, minimum):
+    v = [int(a) for a in (v if isinstance(v, (list, tuple)) else [v, v])]
+    if len(v) != 2 or any(a < minimum for a in v):
+        raise ValueError(f"{name} must be two ints >= {minimum}, got {v}")
+    return v
+
+
+def _pads(padding):
+    """``[ph, pw]`` or ``[top, bottom, left, right]`` -> ``(top, bottom, left, right)``."""
+    p = [int(a) for a in (padding if isinstance(padding, (list, tuple)) else [padding] * 2)]
+    if len(p) == 2:
+        p = [p[0], p[0], p[1], p[1]]
+    if len(p) != 4 or any(a < 0 for a in p):
+        raise ValueError(f"padding must be [ph, pw] or [top, bottom, left, right] of ints >= 0, "
+                         f"got {padding}")
+    return p
+
+
+def _conv_geometry(x_shape, w_shape, stride, padding, dilation, groups):
+    """Checks shapes like ``torch.nn.functional.conv2d`` and returns the normalised params and
+    the output size ``(oh, ow)``: ``(size + pads - dilation * (k - 1) - 1) // stride + 1``."""
+    if len(x_shape) != 4 or len(w_shape) != 4:
+        raise ValueError(f"conv2d kernels take 4-D NCHW input and OIHW weight, got input "
+                         f"{tuple(x_shape)} and weight {tuple(w_shape)}")
+    s, d, p = _pair("stride", stride, 1), _pair("dilation", dilation, 1), _pads(padding)
+    g = int(groups)
+    n, c, h, w = x_shape
+    o, cg, kh, kw = w_shape
+    if g < 1 or c % g or o % g or cg != c // g:
+        raise ValueError(f"groups={g} does not fit input channels {c}, weight {tuple(w_shape)}")
+    oh = (h + p[0] + p[1] - d[0] * (kh - 1) - 1) // s[0] + 1
+    ow = (w + p[2] + p[3] - d[1] * (kw - 1) - 1) // s[1] + 1
+    if oh < 1 or ow < 1 or kh < 1 or kw < 1:
+        raise ValueError(f"kernel {kh}x{kw} (dilation {d}) is larger than the padded input "
+                         f"{h}x{w} (padding {p})")
+    return s, p, d, g, oh, ow
+
+
+def _windows(x, kh, kw, s, p, d, oh, ow):
+    """Receptive fields of a zero-padded input: ``[N, C, oh, ow, kh, kw]`` (a strided view)."""
+    xp = np.pad(x, [(0, 0), (0, 0), (p[0], p[1]), (p[2], p[3])])
+    win = sliding_window_view(xp, ((kh - 1) * d[0] + 1, (kw - 1) * d[1] + 1), axis=(2, 3))
+    return win[:, :, ::s[0], ::s[1], ::d[0], ::d[1]][:, :, :oh, :ow]
+
+
+# -- convolution ---------------------------------------------------------------------------------
+def conv2d_nchw(x, w, stride, padding, dilation, groups=1):
+    """``torch.nn.functional.conv2d(x, w, None, stride, padding, dilation, groups)`` (no bias:
+    the rule adds it). ``padding`` may be asymmetric ``[top, bottom, left, right]`` (what
+    ``padding='same'`` becomes). Zero padding, cross-correlation, ``groups`` splitting the
+    channels into equal blocks."""
+    x, w = np.asarray(x), np.asarray(w)
+    s, p, d, g, oh, ow = _conv_geometry(x.shape, w.shape, stride, padding, dilation, groups)
+    n, c = x.shape[:2]
+    o, cg, kh, kw = w.shape
+    win = _windows(x, kh, kw, s, p, d, oh, ow)
+    og = o // g
+    out = [np.tensordot(win[:, k * cg:(k + 1) * cg], w[k * og:(k + 1) * og],
+                        axes=([1, 4, 5], [1, 2, 3]))          # [N, oh, ow, og]
+           for k in range(g)]
+    y = np.concatenate(out, axis=3) if g > 1 else out[0]
+    return np.ascontiguousarray(np.transpose(y, (0, 3, 1, 2))).astype(x.dtype, copy=False)
+
+
+def conv2d_backward_input(grad, w, input_shape, stride, padding, dilation, groups=1):
+    """The gradient of ``conv2d(x, w, ...)`` with respect to ``x`` of shape ``input_shape``,
+    given ``grad`` (dL/dy, ``[N, O, oh, ow]``): each output position sends
+    ``grad * w`` back to the input pixels it read; padding positions are dropped. Input
+    rows/cols the strided windows never reach get zero. Also the forward of a transposed
+    convolution (``conv_transpose2d(grad, w)`` with output size ``input_shape``)."""
+    grad, w = np.asarray(grad), np.asarray(w)
+    input_shape = tuple(int(a) for a in input_shape)
+    s, p, d, g, oh, ow = _conv_geometry(input_shape, w.shape, stride, padding, dilation, groups)
+    n, c, h, wd = input_shape
+    o, cg, kh, kw = w.shape
+    if grad.shape != (n, o, oh, ow):
+        raise ValueError(f"grad has shape {grad.shape}, the convolution output is "
+                         f"{(n, o, oh, ow)}")
+    og = o // g
+    gp = np.zeros((n, c, h + p[0] + p[1], wd + p[2] + p[3]), dtype=grad.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i * d[0], i * d[0] + s[0] * (oh - 1) + 1, s[0])
+            cols = slice(j * d[1], j * d[1] + s[1] * (ow - 1) + 1, s[1])
+            for k in range(g):
+                # [N, og, oh, ow] x [og, cg] -> [N, oh, ow, cg]
+                t = np.tensordot(grad[:, k * og:(k + 1) * og], w[k * og:(k + 1) * og, :, i, j],
+                                 axes=([1], [0]))
+                gp[:, k * cg:(k + 1) * cg, rows, cols] += np.transpose(t, (0, 3, 1, 2))
+    return gp[:, :, p[0]:p[0] + h, p[2]:p[2] + wd].copy()
+
+
+def conv2d_backward_weight(grad, x, weight_shape, stride, padding, dilation, groups=1):
+    """The gradient of ``conv2d(x, w, ...)`` with respect to ``w`` of shape ``weight_shape``:
+    ``sum over n, oh, ow of grad[n, o, oh, ow] * window[n, c, oh, ow, i, j]``."""
+    grad, x = np.asarray(grad), np.asarray(x)
+    weight_shape = tuple(int(a) for a in weight_shape)
+    s, p, d, g, oh, ow = _conv_geometry(x.shape, weight_shape, stride, padding, dilation, groups)
+    o, cg, kh, kw = weight_shape
+    if grad.shape != (x.shape[0], o, oh, ow):
+        raise ValueError(f"grad has shape {grad.shape}, the convolution output is "
+                         f"{(x.shape[0], o, oh, ow)}")
+    win = _windows(x, kh, kw, s, p, d, oh, ow)
+    og = o // g
+    gw = [np.tensordot(grad[:, k * og:(k + 1) * og], win[:, k * cg:(k + 1) * cg],
+                       axes=([0, 2, 3], [0, 2, 3]))            # [og, cg, kh, kw]
+          for k in range(g)]
+    return (np.concatenate(gw, axis=0) if g > 1 else gw[0]).astype(grad.dtype, copy=False)
+
+
+# -- max pooling ---------------------------------------------------------------------------------
+def _max_pool2d(x, kernel, stride, padding, dilation, ceil_mode):
+    """PyTorch's CPU max pooling (``cpu_max_pool``) on the last two dims of a 3-D or 4-D
+    input: output size as ``pooling_output_shape`` (``ceil_mode`` drops a last window that
+    would start in the right padding); padding never wins; within a window taps are visited
+    row by row and a tap replaces the running max when it is greater or NaN (so the first
+    maximum wins, and the last NaN); a window of -inf keeps its first in-bounds tap.
+    Returns ``(values, indices)`` with indices flat ``h * W + w`` (int64)."""
+    x = np.asarray(x)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"max_pool2d takes a 3-D or 4-D input, got shape {x.shape}")
+    k, s = _pair("kernel_size", kernel, 1), _pair("stride", stride, 1)
+    p, d = _pair("padding", padding, 0), _pair("dilation", dilation, 1)
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(f"padding {p} must be at most half of kernel_size {k}")
+    h, w = x.shape[-2:]
+
+    def out_size(size, k_, s_, p_, d_):
+        n = (size + 2 * p_ - d_ * (k_ - 1) - 1 + (s_ - 1 if ceil_mode else 0)) // s_ + 1
+        if ceil_mode and (n - 1) * s_ >= size + p_:
+            n -= 1
+        return n
+
+    oh, ow = out_size(h, k[0], s[0], p[0], d[0]), out_size(w, k[1], s[1], p[1], d[1])
+    if oh < 1 or ow < 1:
+        raise ValueError(f"max_pool2d output would be {oh}x{ow} for input {h}x{w}")
+    h0 = np.arange(oh) * s[0] - p[0]          # window origins
+    w0 = np.arange(ow) * s[1] - p[1]
+    lead = x.shape[:-2]
+    best = np.zeros(lead + (oh, ow), dtype=x.dtype)    # replaced at each window's first tap
+    index = np.zeros(lead + (oh, ow), dtype=np.int64)
+    seen = np.zeros((oh, ow), dtype=bool)
+    for i in range(k[0]):
+        hh = h0 + i * d[0]
+        for j in range(k[1]):
+            ww = w0 + j * d[1]
+            inside = ((hh >= 0) & (hh < h))[:, None] & ((ww >= 0) & (ww < w))[None, :]
+            if not inside.any():
+                continue
+            hc, wc = np.clip(hh, 0, h - 1), np.clip(ww, 0, w - 1)
+            val = x[..., hc[:, None], wc[None, :]]
+            take = inside & (~seen | (val > best) | np.isnan(val))
+            best = np.where(take, val, best)
+            index = np.where(take, hc[:, None] * w + wc[None, :], index)
+            seen |= inside
+    return best, index
+
+
+def max_pool2d(x, kernel, stride, padding, dilation, ceil_mode=False):
+    """The values of ``torch.nn.functional.max_pool2d`` (see ``_max_pool2d``)."""
+    return _max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)[0]
+
+
+def max_pool2d_indices(x, kernel, stride, padding, dilation, ceil_mode=False):
+    """The indices of ``max_pool2d(..., return_indices=True)``: for each window, the flat
+    position ``h * W + w`` in its input plane of the maximum PyTorch picks (int64). The values
+    are ``x`` at these positions (the rule gathers them: a target command has one output)."""
+    return _max_pool2d(x, kernel, stride, padding, dilation, ceil_mode)[1]
+
+
+def max_pool2d_backward(grad, indices, input_shape):
+    """``max_pool2d_with_indices_backward``: a zero tensor of ``input_shape`` where each
+    output position adds its ``grad`` at the input position ``indices`` names, in output
+    order (``np.add.at`` accumulates overlapping windows sequentially, as PyTorch's CPU
+    kernel does). Depends only on ``grad`` and ``indices``: kernel, stride... only shaped
+    them."""
+    grad, indices = np.asarray(grad), np.asarray(indices)
+    input_shape = tuple(int(a) for a in input_shape)
+    if len(input_shape) not in (3, 4) or grad.shape != indices.shape \
+            or grad.ndim != len(input_shape) or grad.shape[:-2] != input_shape[:-2]:
+        raise ValueError(f"max_pool2d_backward: grad {grad.shape} and indices {indices.shape} "
+                         f"do not fit an input of shape {input_shape}")
+    plane = input_shape[-2] * input_shape[-1]
+    lead = int(np.prod(input_shape[:-2]))
+    idx = indices.reshape(lead, -1)
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        raise ValueError(f"max_pool2d_backward: indices must lie in [0, {plane})")
+    flat = (idx + (np.arange(lead, dtype=np.int64) * plane)[:, None]).ravel()
+    out = np.zeros(lead * plane, dtype=grad.dtype)
+    np.add.at(out, flat, grad.reshape(-1))
+    return out.reshape(input_shape)
+
+
+# -- elementwise -------------------------------------------------------------------------------
+_erf64 = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """``torch.erf`` for floating inputs: ``math.erf`` (double precision, < 1 ulp) rounded to
+    the input dtype."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"erf takes a floating array, got {x.dtype}")
+    return np.asarray(_erf64(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
