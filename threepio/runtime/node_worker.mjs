@@ -151,7 +151,11 @@ async function encodeTensors(tensors, parts, state) {
   const descs = [];
   for (const t of tensors) {
     if (!TYPED[t.dtype]) throw new Error(`output dtype ${t.dtype} cannot be sent`);
-    const data = await t.data();
+    const T = TYPED[t.dtype];
+    let data = await t.data();
+    // TF.js may hand back another array type than the dtype says (a bool->float32 cast on the
+    // cpu backend keeps its Uint8Array): convert so the bytes match the declared dtype.
+    if (!(data instanceof T)) data = T.from(data);
     const pad = (8 - (state.offset % 8)) % 8;
     if (pad) parts.push(Buffer.alloc(pad));
     state.offset += pad;

@@ -1,0 +1,178 @@
+"""One sample (or more) per mapping rule: a command name, its arguments and keyword arguments.
+
+Each sample becomes a one-op plan (tensors become plan inputs, everything else stays a literal)
+that the tests check on every target against PyTorch. The key is the rule's key, so
+``pytest -k conv`` finds every sample of a convolution rule.
+"""
+
+from dataclasses import dataclass, field
+
+import torch
+
+_g = torch.Generator().manual_seed(1234)
+
+
+def f(*shape, lo=-2.0, hi=2.0):
+    return torch.rand(*shape, generator=_g) * (hi - lo) + lo
+
+
+def pos(*shape):
+    return f(*shape, lo=0.1, hi=3.0)
+
+
+def i(*shape, lo=-5, hi=6, dtype=torch.int64):
+    return torch.randint(lo, hi, shape, generator=_g, dtype=dtype)
+
+
+def b(*shape):
+    return torch.rand(*shape, generator=_g) > 0.5
+
+
+@dataclass
+class Sample:
+    key: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def id(self):
+        return f"{self.key}{'-' + self.note if self.note else ''}"
+
+
+def S(key, *args, note="", **kwargs):
+    return Sample(key, args, kwargs, note)
+
+
+X = f(3, 4)
+IMG = f(2, 3, 8, 8)
+W33 = f(5, 3, 3, 3)
+RELU_OUT = torch.relu(f(2, 3, 8, 8))  # many ties at zero: max-pool tie-breaking matters
+
+SAMPLES = [
+    # unary elementwise
+    *[S(f"aten.{n}.default", f(3, 4)) for n in (
+        "abs", "neg", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil", "erf",
+        "expm1")],
+    S("aten.log.default", pos(3, 4)), S("aten.sqrt.default", pos(3, 4)),
+    S("aten.rsqrt.default", pos(3, 4)), S("aten.reciprocal.default", pos(3, 4)),
+    S("aten.log1p.default", pos(3, 4)),
+    S("aten.abs.default", i(3, 4), note="int"), S("aten.neg.default", i(5), note="int"),
+    S("aten.isnan.default", torch.tensor([1.0, float("nan"), float("inf")])),
+    S("aten.isinf.default", torch.tensor([1.0, float("nan"), -float("inf")])),
+    # binary with promotion
+    S("aten.add.Tensor", f(3, 4), f(4)), S("aten.add.Tensor", f(3, 4), 0.5, note="scalar"),
+    S("aten.add.Tensor", f(3, 4), f(3, 4), alpha=2, note="alpha"),
+    S("aten.add.Tensor", i(3, 4), 3, note="int-scalar"),
+    S("aten.add.Tensor", i(3, 4), f(3, 4), note="int-float"),
+    S("aten.sub.Tensor", f(3, 4), f(3, 1)), S("aten.sub.Tensor", f(2), f(2), alpha=0.5,
+                                              note="alpha"),
+    S("aten.mul.Tensor", f(3, 4), f(3, 4)), S("aten.mul.Tensor", i(3, 4), 0.5, note="int-float"),
+    S("aten.mul.Tensor", i(3, 4), 3, note="int-int"),
+    S("aten.div.Tensor", f(3, 4), pos(3, 4)), S("aten.div.Tensor", i(3, 4), 4, note="int-true"),
+    S("aten.maximum.default", f(3, 4), f(3, 4)), S("aten.minimum.default", f(3, 4), f(1, 4)),
+    # comparisons and logic
+    *[S(f"aten.{n}.Tensor", i(3, 4, lo=0, hi=3), i(3, 4, lo=0, hi=3)) for n in
+      ("eq", "ne", "lt", "le", "gt", "ge")],
+    *[S(f"aten.{n}.Scalar", f(3, 4), 0.25) for n in ("eq", "ne", "lt", "le", "gt", "ge")],
+    S("aten.gt.Scalar", i(3, 4), 0.5, note="int-vs-float"),
+    S("aten.logical_and.default", b(3, 4), b(3, 4)), S("aten.logical_or.default", b(3, 4), b(4)),
+    S("aten.logical_xor.default", b(3, 4), b(3, 4)),
+    S("aten.where.self", b(3, 4), f(3, 4), f(3, 4)),
+    S("aten.where.self", b(3, 4), f(3, 4), torch.tensor(0.0), note="scalar-tensor"),
+    # shapes
+    S("aten.view.default", f(3, 4), [2, 6]), S("aten.view.default", f(3, 4), [-1], note="infer"),
+    S("aten._unsafe_view.default", f(3, 4), [4, 3]), S("aten.reshape.default", f(2, 6), [3, 4]),
+    S("aten.squeeze.dims", f(3, 1, 4, 1), [1, -1]), S("aten.squeeze.dim", f(3, 1, 4), 1),
+    S("aten.squeeze.default", f(1, 3, 1)), S("aten.unsqueeze.default", f(3, 4), -1),
+    S("aten.permute.default", f(2, 3, 4), [2, 0, 1]), S("aten.t.default", f(3, 4)),
+    S("aten.expand.default", f(1, 4), [3, 4]), S("aten.expand.default", f(3, 1), [2, -1, 5],
+                                                   note="new-dims"),
+    S("aten.alias.default", f(3)), S("aten.clone.default", f(3)),
+    S("aten.lift_fresh_copy.default", f(3)),
+    # creation and dtype
+    S("aten.scalar_tensor.default", 2.5, dtype=torch.float32),
+    S("aten.full_like.default", f(3, 4), 7.0), S("aten.full.default", [2, 3], 1.5),
+    S("aten.full_like.default", f(2), 3, dtype=torch.int64, note="int"),
+    S("aten._to_copy.default", f(3, 4), dtype=torch.int32),
+    S("aten._to_copy.default", b(3, 4), dtype=torch.float32, note="bool-float"),
+    S("aten._to_copy.default", f(3), dtype=torch.float32, note="same"),
+    # reductions
+    S("aten.sum.dim_IntList", f(3, 4), [1], True), S("aten.sum.dim_IntList", f(3, 4), [],
+                                                     note="all"),
+    S("aten.sum.dim_IntList", b(3, 4), [0], note="bool"),
+    S("aten.sum.dim_IntList", f(2, 3, 4), [-1, 0], note="neg-dims"),
+    S("aten.sum.default", f(3, 4)), S("aten.mean.default", f(3, 4)),
+    S("aten.mean.dim", f(3, 4), [0], True), S("aten.max.default", f(3, 4)),
+    S("aten.amax.default", f(3, 4), [1]),
+    S("aten.argmax.default", f(3, 4), 1), S("aten.argmax.default", f(3, 4), note="flat"),
+    S("aten.argmax.default", torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), 1, True,
+      note="ties-keepdim"),
+    # matrices
+    S("aten.mm.default", f(3, 4), f(4, 5)), S("aten.bmm.default", f(2, 3, 4), f(2, 4, 5)),
+    S("aten.addmm.default", f(5), f(3, 4), f(4, 5)),
+    S("aten.addmm.default", f(3, 5), f(3, 4), f(4, 5), note="full-bias"),
+    # softmax family
+    S("aten._log_softmax.default", f(3, 4), 1, False),
+    S("aten._log_softmax.default", f(3, 4), 0, False, note="dim0"),
+    S("aten._softmax.default", f(2, 3, 4), -1, False),
+    S("aten._softmax.default", f(2, 3, 4), 1, False, note="middle"),
+    # selection
+    S("aten.gather.default", f(3, 4), 1, i(3, 2, lo=0, hi=4)),
+    S("aten.gather.default", f(2, 3, 4), -1, i(2, 3, 5, lo=0, hi=4), note="3d"),
+    S("aten.scatter.value", torch.zeros(4, 5), 1, i(4, 1, lo=0, hi=5), -1.0),
+    # convolution and pooling
+    S("aten.convolution.default", IMG, W33, f(5), [1, 1], [1, 1], [1, 1], False, [0, 0], 1),
+    S("aten.convolution.default", IMG, W33, None, [2, 2], [0, 0], [1, 1], False, [0, 0], 1,
+      note="stride-nobias"),
+    S("aten.convolution.default", IMG, W33, f(5), [1, 1], [2, 2], [2, 2], False, [0, 0], 1,
+      note="dilation"),
+    S("aten.convolution_backward.default", f(2, 5, 8, 8), IMG, W33, [5], [1, 1], [1, 1], [1, 1],
+      False, [0, 0], 1, [True, True, True]),
+    S("aten.convolution_backward.default", f(2, 5, 3, 3), IMG, W33, [5], [2, 2], [0, 0],
+      [1, 1], False, [0, 0], 1, [True, True, False], note="stride2"),
+    S("aten.max_pool2d_with_indices.default", RELU_OUT, [2, 2]),
+    S("aten.max_pool2d_with_indices.default", f(2, 3, 9, 9), [3, 3], [2, 2], [1, 1],
+      note="overlap-pad"),
+    S("aten.max_pool2d_with_indices_backward.default", f(2, 3, 4, 4), RELU_OUT, [2, 2], [2, 2],
+      [0, 0], [1, 1], False, torch.ops.aten.max_pool2d_with_indices(RELU_OUT, [2, 2])[1]),
+    # API level: torch.*, Tensor methods, operators, torch.nn.functional
+    S("torch.Tensor.add", f(3, 4), f(3, 4)), S("torch.Tensor.add", f(3, 4), 2.0, alpha=3,
+                                               note="alpha"),
+    S("torch.Tensor.sub", f(3, 4), f(4)), S("torch.Tensor.mul", f(3, 4), 2),
+    S("torch.Tensor.div", f(3, 4), pos(3, 4)), S("torch.Tensor.neg", f(3)),
+    S("torch.Tensor.__rsub__", f(3, 4), 2), S("torch.Tensor.__rdiv__", pos(3, 4), 1),
+    S("torch.add", f(3), f(3)), S("torch.sub", f(3), 1.5), S("torch.mul", f(3), f(3)),
+    S("torch.maximum", f(3), f(3)),
+    *[S(f"torch.Tensor.{n}", f(3, 4)) for n in ("abs", "exp", "sigmoid", "tanh", "relu")],
+    S("torch.Tensor.log", pos(3)), S("torch.Tensor.sqrt", pos(3)),
+    *[S(f"torch.{n}", f(3, 4)) for n in ("exp", "tanh", "sigmoid", "relu")],
+    S("torch.log", pos(3)),
+    S("torch.Tensor.__eq__", i(3, lo=0, hi=2), i(3, lo=0, hi=2)),
+    *[S(f"torch.Tensor.{n}", f(3, 4), 0.0) for n in ("eq", "ne", "gt", "ge", "lt", "le")],
+    S("torch.Tensor.matmul", f(3, 4), f(4, 2)), S("torch.matmul", f(3, 4), f(4, 2)),
+    S("torch.Tensor.sum", f(3, 4)), S("torch.Tensor.sum", f(3, 4), 1, True, note="dim"),
+    S("torch.Tensor.mean", f(3, 4)), S("torch.Tensor.mean", f(3, 4), [0], note="dim"),
+    S("torch.Tensor.max", f(3, 4)),
+    S("torch.Tensor.argmax", f(3, 4), 1), S("torch.argmax", f(3, 4), dim=0),
+    S("torch.Tensor.t", f(3, 4)), S("torch.Tensor.view", f(3, 4), 4, 3),
+    S("torch.Tensor.view", f(3, 4), [2, 6], note="list"), S("torch.Tensor.reshape", f(3, 4), -1),
+    S("torch.reshape", f(3, 4), (6, 2)), S("torch.flatten", f(2, 3, 4), 1),
+    S("torch.Tensor.flatten", f(2, 3, 4)), S("torch.Tensor.float", i(3)),
+    S("torch.Tensor.clone", f(3)), S("torch.Tensor.contiguous", f(3)),
+    S("torch.nn.functional.linear", f(3, 4), f(5, 4), f(5)),
+    S("torch.nn.functional.linear", f(2, 3, 4), f(5, 4), note="3d-nobias"),
+    S("torch.nn.functional.relu", f(3, 4)),
+    S("torch.nn.functional.softmax", f(3, 4), dim=1),
+    S("torch.nn.functional.softmax", f(3, 4), dim=0, note="dim0"),
+    S("torch.nn.functional.log_softmax", f(3, 4), dim=-1),
+    S("torch.nn.functional.conv2d", IMG, W33, f(5), padding=1),
+    S("torch.nn.functional.conv2d", IMG, W33, stride=2, note="stride"),
+    S("torch.nn.functional.max_pool2d", RELU_OUT, 2),
+    S("torch.nn.functional.max_pool2d", f(2, 3, 9, 9), 3, 2, 1, note="overlap-pad"),
+]
+
+#: samples a target refuses by design (translation must refuse them with this reason)
+REFUSED = {
+    ("tfjs", "aten.max_pool2d_with_indices.default-overlap-pad"): "non-overlapping windows only",
+}
