@@ -4,15 +4,32 @@
 from __future__ import annotations
 
 import os
+import sys
 
+from ..errors import BackendUnavailable
 from ..rules.loader import load_rules
 from .base import Interpreter, resolve_path
 
 
 def import_tf():
+    """Import TensorFlow (4-6 s, once). Its C++ start-up banners (oneDNN notices) go to the
+    process's stderr whatever TF_CPP_MIN_LOG_LEVEL says, so stderr is muted while it loads."""
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
 
+        tf.constant(0.0) + 0.0  # the first op prints the rest of the banners
+    except ImportError as e:
+        raise BackendUnavailable(f"TensorFlow is not installed ({e}): pip install "
+                                 "'threepio[tf]'") from None
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
     return tf
 
 
