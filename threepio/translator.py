@@ -161,9 +161,11 @@ class _Translator:
         tried = []
         for case in rule.cases:
             if case.when is not None:
-                ctx.emitting = False
-                ok = truth(case.when.ev(ctx))
-                ctx.emitting = True
+                saved, ctx.emitting = dict(ctx.vars), False
+                try:
+                    ok = truth(case.when.ev(ctx))
+                finally:  # a condition's own assignments do not leak into the expansion
+                    ctx.vars, ctx.emitting = saved, True
                 if not ok:
                     tried.append(case.when_text)
                     continue

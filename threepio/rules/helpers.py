@@ -68,8 +68,24 @@ def result_type(ctx, *operands):
     for tier in tiers:
         same = [d for d in tier if category(d) == cat]
         if same:
-            return builtins.max(same, key=_ORDER.index)
+            return _promote(same)
     raise ExprError("result_type needs at least one operand")
+
+
+def _promote(dtypes: list[str]) -> str:
+    """PyTorch's promotion within one category: uint8 with int8 is int16, float16 with
+    bfloat16 is float32; otherwise the wider type."""
+    import numpy as np
+
+    out = dtypes[0]
+    for d in dtypes[1:]:
+        if {out, d} == {"float16", "bfloat16"}:
+            out = "float32"
+        elif "bfloat16" in (out, d):
+            out = builtins.max(out, d, key=_ORDER.index)
+        else:
+            out = str(np.promote_types(out, d))
+    return out
 
 
 def is_float(ctx, dtype):
