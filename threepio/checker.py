@@ -132,6 +132,7 @@ def check(plan: Plan, inputs=None, targets=DEFAULT_TARGETS, *, tfjs_backend: str
     >>> report.ok                                                        # doctest: +SKIP
     True
     """
+    from .rules.loader import load_rules
     from .runner import prepare_inputs, run
     from .translator import translate
 
@@ -154,10 +155,16 @@ def check(plan: Plan, inputs=None, targets=DEFAULT_TARGETS, *, tfjs_backend: str
             report.errors[label] = str(e)
             continue
         failed = False
+        mapped = load_rules(target).map_dtype
         for i, (r, g, ref_name) in enumerate(zip(ref_out, outs, plan.outputs)):
             dtype = str(np.asarray(r).dtype)
             tol = tolerance(tp, dtype)
             mabs, mrel, ok = compare(r, g, tol)
+            got_dtype = str(np.asarray(g).dtype)
+            if got_dtype != mapped(dtype):  # a wrong dtype is a wrong result, whatever the values
+                ok = False
+                report.errors[f"{label} %{ref_name.name}"] = (
+                    f"dtype {got_dtype}, expected {mapped(dtype)} (PyTorch: {dtype})")
             report.rows.append(OutputCheck(label, i, ref_name.name, dtype, mabs, mrel, tol, ok))
             failed |= not ok
         if failed:
