@@ -97,7 +97,8 @@ def test_malformed_plan_errors_name_the_place(mutate, expected):
 
 
 def test_text_parse_error_names_line():
-    text = format_plan(small_plan()).replace("aten.mul.Tensor(%x, %c0)", "aten.mul.Tensor(%x,, %c0)")
+    text = format_plan(small_plan()).replace("aten.mul.Tensor(%x, %c0)",
+                                             "aten.mul.Tensor(%x,, %c0)")
     with pytest.raises(PlanFormatError, match=r"^p\.txt:6:\d+: cannot parse plan line"):
         parse_plan(text, "p.txt")
 

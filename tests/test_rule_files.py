@@ -38,7 +38,8 @@ def test_bad_expression_shows_caret_and_line():
 
 
 @pytest.mark.parametrize("body, match", [
-    ("  aten.neg.default: {emit: tf.neg(self)}", r"bad\.yaml:6: rule 'aten\.neg\.default' needs 'torch'"),
+    ("  aten.neg.default: {emit: tf.neg(self)}",
+     r"bad\.yaml:6: rule 'aten\.neg\.default' needs 'torch'"),
     ("  aten.neg.default: {torch: neg(self), emitt: x}", r"unknown field\(s\) \['emitt'\]"),
     ("  aten.neg.default: {torch: neg(self)}", r"exactly one of 'emit' or 'unsupported'"),
     ("  aten.neg.default: {torch: 'neg(self', emit: self}", r"bad signature"),

@@ -1,7 +1,7 @@
 """Tests of the TF.js runtime: executor.mjs, node_worker.mjs and threepio.backends.tfjs.
 
 Plans are written by hand in the ``tfjs`` namespace, so neither torch nor a translator is needed;
-every test needs Node and ``npm ci`` (skipped otherwise).
+every test needs Node and the TF.js packages (``make test`` installs them).
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ import pytest
 from threepio.backends import tfjs
 from threepio.errors import BackendUnavailable, ExecutionError, PlanInputError
 from threepio.ir import Constant, DType, Op, Plan, Ref, TensorType, Value
-
-try:
-    tfjs.find_node()
-    tfjs.find_node_modules()
-except BackendUnavailable as e:  # pragma: no cover - depends on the machine
-    pytest.skip(str(e), allow_module_level=True)
 
 BACKENDS = pytest.mark.parametrize("backend", tfjs.BACKENDS)
 RNG = np.random.default_rng(0)

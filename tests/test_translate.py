@@ -35,7 +35,8 @@ def test_refused_case_gives_the_rules_reason():
 def test_gather_outside_the_exact_form_is_refused_with_reason():
     plan = threepio.trace(lambda x, i: torch.gather(x, 0, i),
                           (torch.rand(3, 4), torch.zeros(2, 4, dtype=torch.int64)))
-    with pytest.raises(TranslationError, match=r"refused by rule tfjs\.yaml:\d+: tf\.gather takes whole slices"):
+    with pytest.raises(TranslationError,
+                       match=r"refused by rule tfjs\.yaml:\d+: tf\.gather takes whole slices"):
         threepio.translate(plan, "tfjs")
 
 

@@ -11,8 +11,17 @@ Importing threepio loads neither torch nor TensorFlow; each is imported when fir
 
 from __future__ import annotations
 
-from .errors import (BackendUnavailable, ExecutionError, PlanFormatError, PlanInputError,
-                     PlanLintError, RuleFileError, ThreepioError, TraceError, TranslationError)
+from .errors import (
+    BackendUnavailable,
+    ExecutionError,
+    PlanFormatError,
+    PlanInputError,
+    PlanLintError,
+    RuleFileError,
+    ThreepioError,
+    TraceError,
+    TranslationError,
+)
 from .ir import Cast, Constant, DType, Op, Plan, Ref, TensorType, Value
 
 __version__ = "0.1.0"

@@ -21,8 +21,9 @@ The namespace says whose commands the calls are: ``aten`` (``aten.addmm.default`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import PlanLintError
 

@@ -25,8 +25,19 @@ import math
 import numpy as np
 
 from .errors import PlanFormatError
-from .ir import DTYPE_SHORT, FORMAT_VERSION, NAMESPACES, Cast, Constant, DType, Op, Plan, Ref, \
-    TensorType, Value
+from .ir import (
+    DTYPE_SHORT,
+    FORMAT_VERSION,
+    NAMESPACES,
+    Cast,
+    Constant,
+    DType,
+    Op,
+    Plan,
+    Ref,
+    TensorType,
+    Value,
+)
 
 MAGIC = "threepio.plan"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import PlanFormatError
@@ -82,7 +82,7 @@ def format_plan(plan: Plan) -> str:
 
 
 # -- parsing ---------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _parser():
     from lark import Lark
 
@@ -136,8 +136,9 @@ def parse_plan(text: str, filename: str = "<string>") -> Plan:
             tree = parser.parse(line)
         except LarkError as e:
             col = getattr(e, "column", "?")
-            raise PlanFormatError(f"{filename}:{lineno}:{col}: cannot parse plan line: {raw.strip()}"
-                                  f"\n  {type(e).__name__}: {str(e).splitlines()[0]}") from None
+            raise PlanFormatError(f"{filename}:{lineno}:{col}: cannot parse plan line: "
+                                  f"{raw.strip()}\n  {type(e).__name__}: "
+                                  f"{str(e).splitlines()[0]}") from None
         kind, ch = tree.data, tree.children
         if plan is None and kind != "header":
             raise PlanFormatError(f"{filename}:{lineno}: a plan starts with 'plan \"name\" "

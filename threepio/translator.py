@@ -109,9 +109,9 @@ class _Translator:
         if src != dst and np.issubdtype(np.dtype(dst), np.integer):
             info = np.iinfo(dst)
             if arr.size and (arr.min() < info.min or arr.max() > info.max):
-                raise TranslationError(f"{what}: holds {arr.max() if arr.max() > info.max else arr.min()}"
-                                       f", which does not fit {dst} on {self.rules.target}",
-                                       target=self.rules.target)
+                bad = arr.max() if arr.max() > info.max else arr.min()
+                raise TranslationError(f"{what}: holds {bad}, which does not fit {dst} on "
+                                       f"{self.rules.target}", target=self.rules.target)
         return arr.astype(dst)
 
     def constant(self, value, dtype: str) -> Sym:

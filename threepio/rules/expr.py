@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ class ExprError(Exception):
     """Raised while parsing or evaluating an expression; the caller adds file and line."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser(start: str):
     from lark import Lark
 

@@ -31,7 +31,7 @@ Every error names the file and line. Rules are parsed once per process.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..errors import RuleFileError
@@ -65,7 +65,7 @@ def load_rules(target: str, path: str | Path | None = None) -> RuleSet:
         return _cached(target)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(target: str) -> RuleSet:
     return _load(target, mappings_dir() / f"{target}.yaml")
 

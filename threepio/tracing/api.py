@@ -70,8 +70,9 @@ _NO_USER = (os.path.dirname(torch.__file__) + os.sep,
 @functools.cache
 def _public() -> tuple[dict[int, str], dict[str, object]]:
     """Reverse map ``id(obj) -> public name`` and forward map ``name -> obj`` of the overridable
-    torch callables, built once. An object with several names gets the one equal to its ``__name__``, else the first seen
-    (``torch.nn.functional`` before ``torch``: ``F.conv2d is torch.conv2d``)."""
+    torch callables, built once. An object with several names gets the one equal to its
+    ``__name__``, else the first seen (``torch.nn.functional`` before ``torch``:
+    ``F.conv2d is torch.conv2d``)."""
     by_id: dict[int, str] = {}
     by_name: dict[str, object] = {}
     funcs = [f for fs in get_overridable_functions().values() for f in fs]  # + ATen builtins:
@@ -104,7 +105,8 @@ def _public() -> tuple[dict[int, str], dict[str, object]]:
 
 def public_name(func) -> str | None:
     """The public name of a torch callable as received by ``__torch_function__`` (``None`` if
-    it has none). Property reads arrive as the descriptor's ``__get__``: named after the property."""
+    it has none). Property reads arrive as the descriptor's ``__get__``: named after the
+    property."""
     by_id = _public()[0]
     name = by_id.get(id(func))
     if name is None and getattr(func, "__name__", None) == "__get__":
