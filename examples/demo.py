@@ -35,8 +35,12 @@ def main() -> int:
     print(f"translated to TF.js: {len(tfjs.ops)} ops, {len(tfjs.constants)} constants "
           f"({(t2 - t1) * 1000:.1f} ms); wrote {OUT / 'mnist_step.tfjs.json'}")
     print("first ops of the TF.js op list:")
-    for line in str(tfjs).splitlines()[len(tfjs.inputs) + 1:][:6]:
-        print("   ", line)
+    from threepio.plan_text import format_op
+
+    for op in tfjs.ops[:6]:
+        print("   ", format_op(op))
+    print(f"    ... ({len(tfjs.casts)} dtype changes recorded: TF.js computes int64 values "
+          "in int32)")
     print()
     report = threepio.check(plan, targets=("tfjs:cpu", "tfjs:wasm", "tf", "numpy"))
     print(report)

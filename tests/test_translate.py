@@ -133,3 +133,65 @@ def test_python_scalars_keep_pytorch_dtypes_on_tfjs():
     for o, r in zip(outs, ref):
         assert o.dtype == r.numpy().dtype
         np.testing.assert_array_equal(o, r.numpy())
+
+
+def test_rule_tolerance_override_needs_a_reason():
+    from threepio.errors import RuleFileError
+    from threepio.rules.loader import parse_rules
+
+    text = ("target: tfjs\nprefixes: [tf]\ncast: 'tf.cast(x, dtype)'\nrules:\n"
+            "  aten.neg.default: {torch: neg(self), emit: tf.neg(self), "
+            "tolerance: {float32: 1.0e-3}}\n")
+    with pytest.raises(RuleFileError, match=r"r\.yaml:5: .*a 'why' saying why"):
+        parse_rules(text, "r.yaml", "tfjs")
+
+
+def test_check_names_the_first_diverging_op():
+    """A wrong rule (exp mapped to expm1) is caught and located: the first op whose value
+    differs, with its source line, not just the final output."""
+    from threepio.checker import first_divergence
+    from threepio.rules.loader import parse_rules
+    from threepio.translator import translate
+
+    def f(x):
+        y = torch.exp(x)
+        return (y * 2).sum(dim=1)
+
+    plan = threepio.trace(f, (torch.rand(3, 4),))
+    bad = parse_rules(SMALL_RULES.replace("tf.exp(self)", "tf.expm1(self)"), "bad.yaml", "tfjs")
+    tp = translate(plan, "tfjs", rules=bad)
+    ref_out, ref_vals = threepio.run(plan, plan.examples, keep_all=True)
+    d = first_divergence(plan, tp, plan.examples, ref_vals, plan.types(), "tfjs:cpu", "cpu")
+    assert d is not None and d.op_index == 0 and d.op.startswith("%exp = aten.exp.default(%x)")
+    assert d.source and d.source.startswith("test_translate.py:") and d.max_abs > 0.5
+    assert "first divergence on tfjs:cpu: op 0" in str(d)
+
+
+SMALL_RULES = (
+    "target: tfjs\nprefixes: [tf]\ncast: 'tf.cast(x, dtype)'\nrules:\n"
+    "  aten.exp.default: {torch: exp(self), emit: tf.exp(self)}\n"
+    "  aten.mul.Tensor: {torch: mul(self, other), emit: 'tf.mul(self, other)'}\n"
+    "  aten.sum.dim_IntList:\n    torch: sum(self, dim, keepdim=false, *, dtype=null)\n"
+    "    emit: tf.sum(self, dim, keepdim)\n")
+
+
+def test_module_parameters_as_embedded_constants():
+    lin = torch.nn.Linear(4, 3)
+    plan = threepio.trace(lin, (torch.rand(2, 4),), params="constants")
+    assert [v.name for v in plan.inputs] == ["input"]
+    assert len(plan.constants) == 2
+    report = threepio.check(plan)
+    assert report.ok, str(report)
+
+
+def test_float64_program_on_tfjs_is_narrowed_and_recorded():
+    x = torch.rand(3, 4, dtype=torch.float64)
+    plan = threepio.trace(lambda x: (x * 3).exp(), (x,))
+    tfjs = threepio.translate(plan, "tfjs")
+    assert tfjs.inputs[0].type.dtype == "float32"
+    cast = tfjs.casts[0]
+    assert (cast.value, cast.from_dtype, cast.to_dtype, cast.checked) == \
+        ("x", "float64", "float32", False)
+    (y,) = threepio.run(tfjs, [x.numpy()])           # float64 input accepted via the cast
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y, (x * 3).exp().numpy(), rtol=1e-6)

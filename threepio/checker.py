@@ -78,6 +78,8 @@ class CheckReport:
         if self.seconds:
             lines.append("run time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
                                                   for k, v in self.seconds.items()))
+        lines.append("(an output passes when |got - ref| <= tol * (1 + |ref|); integers and "
+                     "booleans must be equal)")
         lines.append("all outputs within tolerance" if self.ok else "CHECK FAILED")
         return "\n".join(lines)
 
@@ -117,7 +119,7 @@ def tolerance(plan: Plan, dtype: str) -> float:
     for op in plan.ops:
         r = by_where.get(op.rule)
         if r is not None:
-            tol = max(tol, float(r.tolerance.get(mapped, 0.0)))
+            tol = max(tol, float(r.tolerance.get(mapped, 0.0)))  # each override has a `why`
     return tol
 
 

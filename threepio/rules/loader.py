@@ -159,6 +159,10 @@ class _Compiler:
                 cases.append(self.case(item, key))
         else:
             cases.append(self.case(body, key))
+        tol = body.get("tolerance")
+        if tol is not None and (not isinstance(tol, dict) or not isinstance(tol.get("why"), str)):
+            self.fail(body, "tolerance", f"rule {key!r}: a tolerance override is a mapping of "
+                                         "dtype to tolerance with a 'why' saying why it is needed")
         where = f"{self.filename}:{line}"
         return Rule(key, sig, tuple(cases), where, body.get(self.doc.get("target")),
                     body.get("tolerance"), body.get("why"))
