@@ -170,7 +170,7 @@ def test_check_names_the_first_diverging_op():
 SMALL_RULES = (
     "target: tfjs\nprefixes: [tf]\ncast: 'tf.cast(x, dtype)'\nrules:\n"
     "  aten.exp.default: {torch: exp(self), emit: tf.exp(self)}\n"
-    "  aten.mul.Tensor: {torch: mul(self, other), emit: 'tf.mul(self, other)'}\n"
+    "  aten.mul.Tensor: {torch: 'mul(self, other)', emit: 'tf.mul(self, other)'}\n"
     "  aten.sum.dim_IntList:\n    torch: sum(self, dim, keepdim=false, *, dtype=null)\n"
     "    emit: tf.sum(self, dim, keepdim)\n")
 
