@@ -22,6 +22,15 @@ from threepio.errors import BackendUnavailable, ExecutionError, PlanInputError
 from threepio.ir import Constant, DType, Op, Plan, Ref, TensorType, Value
 
 BACKENDS = pytest.mark.parametrize("backend", tfjs.BACKENDS)
+
+
+def run(plan, inputs, **kw):
+    """Run a hand-written plan: these use TF.js commands beyond the rules' allowlist."""
+    return tfjs.run_plan(plan, inputs, allow_any=True, **kw)
+
+
+def worker_of(backend="cpu"):
+    return tfjs.get_worker(backend, allow_any=True)
 RNG = np.random.default_rng(0)
 
 
@@ -54,7 +63,7 @@ def test_matmul_add_with_constants(backend):
         ["y"], [Constant("w", TensorType("float32", (3, 5)), w),
                 Constant("b", TensorType("float32", (5,)), b)])
     x = randn(4, 3)
-    (y,) = tfjs.run_plan(plan, [x], backend=backend)
+    (y,) = run(plan, [x], backend=backend)
     assert y.dtype == np.float32 and y.shape == (4, 5)
     np.testing.assert_allclose(y, x @ w + b, rtol=1e-5, atol=1e-5)
 
@@ -68,7 +77,7 @@ def test_conv2d_and_resize(backend):
          op("tf.image.resizeNearestNeighbor", Ref("y"), [8, 8], False, False,
             out=val("r", "float32", 2, 8, 8, 4))],
         ["y", "r"], [Constant("w", TensorType("float32", w.shape), w)])
-    y, r = tfjs.run_plan(plan, [x], backend=backend)
+    y, r = run(plan, [x], backend=backend)
     windows = np.lib.stride_tricks.sliding_window_view(x, (3, 2), axis=(1, 2))  # n,h,w,c,kh,kw
     np.testing.assert_allclose(y, np.einsum("nhwcij,ijco->nhwo", windows, w), rtol=1e-4,
                                atol=1e-4)
@@ -83,7 +92,7 @@ def test_sum_axis_keepdims(backend):
          op("tf.sum", Ref("x"), 1, False, out=val("b", "float32", 2, 4))],
         ["a", "b"])
     x = randn(2, 3, 4)
-    a, b = tfjs.run_plan(plan, [x], backend=backend)
+    a, b = run(plan, [x], backend=backend)
     np.testing.assert_allclose(a, x.sum(axis=(0, 2), keepdims=True), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(b, x.sum(axis=1), rtol=1e-5, atol=1e-5)
 
@@ -98,7 +107,7 @@ def test_multi_output_ops(backend):
                                                     val("var", "float32", 3)])],
         ["v", "i", "p", "q", "m", "var"])
     x = randn(3, 6)
-    v, i, p, q, m, var = tfjs.run_plan(plan, [x], backend=backend)
+    v, i, p, q, m, var = run(plan, [x], backend=backend)
     order = np.argsort(-x, axis=1)[:, :2]
     assert i.dtype == np.int32
     np.testing.assert_array_equal(i, order)
@@ -116,7 +125,7 @@ def test_concat_list_of_refs(backend):
         [op("tf.concat", [Ref("a"), Ref("b"), Ref("a")], 1, out=val("c", "float32", 2, 7))],
         ["c"])
     a, b = randn(2, 3), randn(2, 1)
-    (c,) = tfjs.run_plan(plan, [a, b], backend=backend)
+    (c,) = run(plan, [a, b], backend=backend)
     np.testing.assert_array_equal(c, np.concatenate([a, b, a], 1))
 
 
@@ -132,7 +141,7 @@ def test_bool_and_int32_path(backend):
     x = np.array([-1, 2, 3, -4, 5], np.float32)
     mask = np.array([True, True, False, True, True])
     k = np.arange(5, dtype=np.int32) * 10
-    both, s = tfjs.run_plan(plan, [x, mask, k], backend=backend)
+    both, s = run(plan, [x, mask, k], backend=backend)
     assert both.dtype == np.bool_ and s.dtype == np.int32
     np.testing.assert_array_equal(both, (x > 0) & mask)
     np.testing.assert_array_equal(s, ((x > 0) & mask).astype(np.int32) + k)
@@ -150,7 +159,7 @@ def test_non_finite_literals_and_unaligned_payload(backend):
         ["nan", "c", "m"])
     x = np.array([np.nan, -np.inf, 0.25, 3.0, np.nan], np.float32)
     y = np.array([np.inf, -np.inf, 0.25, 3.0, -2.0], np.float32)
-    nan, c, m = tfjs.run_plan(plan, [x, y], backend=backend)
+    nan, c, m = run(plan, [x, y], backend=backend)
     np.testing.assert_array_equal(nan, np.isnan(x))
     np.testing.assert_array_equal(c, np.clip(y, -np.inf, 0.5))
     np.testing.assert_array_equal(m, y)
@@ -161,7 +170,7 @@ def test_large_tensor_roundtrip(backend):
     x = randn(1000, 1000)  # 4 MB: arrives on stdin in many chunks
     plan = make_plan([val("x", "float32", 1000, 1000)],
                      [op("tf.mul", Ref("x"), 2, out=val("y", "float32", 1000, 1000))], ["y"])
-    (y,) = tfjs.run_plan(plan, [x], backend=backend)
+    (y,) = run(plan, [x], backend=backend)
     np.testing.assert_array_equal(y, x * 2)
 
 
@@ -174,7 +183,7 @@ def test_keep_all_returns_every_op_output(backend):
          op("tf.sum", Ref("b"), out=val("s", "float32"))],
         ["s"])
     x = randn(2, 2)
-    outputs, values = tfjs.run_plan(plan, [x], backend=backend, keep_all=True)
+    outputs, values = run(plan, [x], backend=backend, keep_all=True)
     assert set(values) == {"a", "b", "s"}
     np.testing.assert_array_equal(values["a"], -x)
     np.testing.assert_allclose(values["b"], np.exp(-x), rtol=1e-6)
@@ -190,7 +199,7 @@ def test_inputs_and_constants_as_outputs_survive_runs(backend):
                      ["x", "c", "y"], [Constant("c", TensorType("float32", (3,)), c)])
     x = randn(3)
     for _ in range(2):  # the constant must not have been disposed by the first run
-        got_x, got_c, y = tfjs.run_plan(plan, [x], backend=backend)
+        got_x, got_c, y = run(plan, [x], backend=backend)
         np.testing.assert_array_equal(got_x, x)
         np.testing.assert_array_equal(got_c, c)
         np.testing.assert_allclose(y, x + c)
@@ -199,19 +208,19 @@ def test_inputs_and_constants_as_outputs_survive_runs(backend):
 # -- worker lifetime -------------------------------------------------------------------------
 @BACKENDS
 def test_one_worker_serves_many_runs_without_leaking(backend):
-    worker = tfjs.get_worker(backend)
-    assert tfjs.get_worker(backend) is worker
+    worker = worker_of(backend)
+    assert worker_of(backend) is worker
     plan = make_plan([val("x", "float32", 4)],
                      [op("tf.square", Ref("x"), out=val("a", "float32", 4)),
                       op("tf.sqrt", Ref("a"), out=val("b", "float32", 4)),
                       op("tf.unstack", Ref("b"), out=[val(f"u{i}", "float32") for i in range(4)])],
                      ["u3"])
-    tfjs.run_plan(plan, [randn(4)], backend=backend)
+    run(plan, [randn(4)], backend=backend)
     info = worker.info()
     assert info["backend"] == backend
     for _ in range(5):
         x = randn(4)
-        (u3,) = tfjs.run_plan(plan, [x], backend=backend)
+        (u3,) = run(plan, [x], backend=backend)
         np.testing.assert_allclose(u3, abs(x[3]), rtol=1e-6)
     after = worker.info()
     assert after["pid"] == info["pid"] == worker.pid
@@ -221,17 +230,17 @@ def test_one_worker_serves_many_runs_without_leaking(backend):
 
 
 def test_worker_restarts_after_a_crash():
-    worker = tfjs.get_worker("cpu")
+    worker = worker_of("cpu")
     plan = make_plan([val("x", "float32", 2)],
                      [op("tf.abs", Ref("x"), out=val("y", "float32", 2))], ["y"])
-    tfjs.run_plan(plan, [randn(2)])
+    run(plan, [randn(2)])
     pid = worker.pid
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while worker.pid is not None and time.monotonic() < deadline:
         time.sleep(0.01)
     x = randn(2)
-    (y,) = tfjs.run_plan(plan, [x])
+    (y,) = run(plan, [x])
     np.testing.assert_array_equal(y, np.abs(x))
     assert worker.pid not in (None, pid)
 
@@ -251,7 +260,7 @@ def test_missing_node_raises_backend_unavailable(tmp_path, monkeypatch):
 
 
 def test_wasm_worker_really_runs_on_wasm():
-    assert tfjs.get_worker("wasm").info()["backend"] == "wasm"
+    assert worker_of("wasm").info()["backend"] == "wasm"
 
 
 # -- refused plans and inputs ----------------------------------------------------------------
@@ -269,7 +278,7 @@ def test_unresolvable_targets_are_refused(target, reason):
                      [op("tf.neg", Ref("x"), out=val("a", "float32", 2)),
                       op(target, Ref("a"), out=val("y", "float32", 2))], ["y"])
     with pytest.raises(ExecutionError) as e:
-        tfjs.run_plan(plan, [randn(2)])
+        run(plan, [randn(2)])
     assert "op 1" in str(e.value) and target in str(e.value) and reason in str(e.value)
     assert e.value.op_index == 1
 
@@ -278,12 +287,12 @@ def test_kwargs_and_other_namespaces_are_refused():
     plan = make_plan([val("x", "float32", 2)],
                      [Op("tf.sum", (Ref("x"),), {"axis": 0}, [val("y", "float32")])], ["y"])
     with pytest.raises(ExecutionError, match="kwargs"):
-        tfjs.run_plan(plan, [randn(2)])
+        run(plan, [randn(2)])
     with pytest.raises(ValueError, match="namespace"):
-        tfjs.run_plan(Plan("p", "numpy", [val("x", "float32", 2)], outputs=[Ref("x")]),
+        run(Plan("p", "numpy", [val("x", "float32", 2)], outputs=[Ref("x")]),
                       [randn(2)])
     with pytest.raises(ExecutionError, match="JSON"):
-        tfjs.get_worker("cpu").load("{not json")
+        worker_of("cpu").load("{not json")
 
 
 ABS = make_plan([val("x", "float32", 2, 2)],
@@ -300,11 +309,11 @@ ABS = make_plan([val("x", "float32", 2, 2)],
 ])
 def test_bad_inputs_raise_plan_input_error(inputs, match):
     with pytest.raises(PlanInputError, match=match):
-        tfjs.run_plan(ABS, inputs)
+        run(ABS, inputs)
 
 
 def test_worker_checks_inputs_too():
-    worker = tfjs.get_worker("cpu")
+    worker = worker_of("cpu")
     plan_id = worker.load(ABS)
     with pytest.raises(PlanInputError, match="takes 1 inputs"):
         worker.run(plan_id, [])
@@ -324,10 +333,10 @@ def test_runtime_op_error_names_the_op_and_worker_survives(backend):
          op("tf.reshape", Ref("a"), [7], out=val("b", "float32", 7), source="model.py:12"),
          op("tf.sum", Ref("b"), out=val("s", "float32"))],
         ["s"])
-    worker = tfjs.get_worker(backend)
+    worker = worker_of(backend)
     before = worker.info()
     with pytest.raises(ExecutionError) as e:
-        tfjs.run_plan(plan, [randn(2, 3)], backend=backend)
+        run(plan, [randn(2, 3)], backend=backend)
     msg = str(e.value)
     assert re.search(r"while executing op 1 %b = tf\.reshape\(%a, \[7\]\) \(src: model\.py:12\): "
                      r"Size\(6\)", msg), msg
@@ -336,19 +345,22 @@ def test_runtime_op_error_names_the_op_and_worker_survives(backend):
     assert after["pid"] == before["pid"]
     assert after["num_tensors"] == before["num_tensors"]  # %a was freed on the error path
     x = randn(2, 2)
-    np.testing.assert_array_equal(tfjs.run_plan(ABS, [x], backend=backend)[0], np.abs(x))
+    np.testing.assert_array_equal(run(ABS, [x], backend=backend)[0], np.abs(x))
 
 
 def test_wrong_result_count_is_an_error():
     plan = make_plan([val("x", "float32", 4)],
                      [op("tf.topk", Ref("x"), 1, out=[val(n, "float32", 1) for n in "abc"])], ["a"])
     with pytest.raises(ExecutionError, match="expected 3 results, got 2"):
-        tfjs.run_plan(plan, [randn(4)])
+        run(plan, [randn(4)])
 
 
 def test_executor_is_browser_safe():
     src = (Path(tfjs.WORKER_SCRIPT).parent / "executor.mjs").read_text()
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", src, flags=re.DOTALL)
+    imports = re.findall(r"^import .*$", code, flags=re.MULTILINE)
+    assert imports == ["import { COMMANDS } from './commands.mjs';"]  # a sibling data module
+    code = code.replace(imports[0], "")
     for word in ("import ", "require(", "process.", "Buffer", "node:", "fs."):
         assert word not in code, word
 
@@ -382,3 +394,18 @@ process.stdout.write(JSON.stringify(res));
                          check=True).stdout
     assert json.loads(out) == {"b": [4, 9], "keys": ["a", "b"], "a": [3, 8], "same": True,
                                "left": 0}
+
+
+def test_default_executor_runs_only_rule_commands():
+    """A plan from an untrusted source cannot call TF.js functions no rule emits (tf.io...)."""
+    plan = Plan("p", "tfjs", [val("x", "float32", 2)], [],
+                [op("tf.topk", Ref("x"), 1, out=[val("v", "float32", 1), val("i", "int32", 1)])],
+                [Ref("v")])
+    with pytest.raises(ExecutionError, match=r'op 0: "tf.topk" is not an allowed command'):
+        tfjs.run_plan(plan, [randn(2)])
+    np.testing.assert_array_equal(run(plan, [np.array([1.0, 3.0], np.float32)])[0], [3.0])
+
+
+def test_commands_module_is_in_sync_with_the_rules():
+    assert tfjs.COMMANDS_MODULE.read_text() == tfjs.commands_module(), \
+        "regenerate it: python -m threepio.backends.tfjs"

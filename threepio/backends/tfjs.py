@@ -75,11 +75,12 @@ class TfjsWorker:
     Requests are serialized by a lock, so one worker may be shared between threads.
     """
 
-    def __init__(self, backend: str = "cpu"):
+    def __init__(self, backend: str = "cpu", allow_any: bool = False):
         if backend not in BACKENDS:
             raise BackendUnavailable(f"unknown TF.js backend {backend!r}; expected one of "
                                      f"{BACKENDS}")
         self.backend = backend
+        self.allow_any = allow_any  # lift the command allowlist (hand-written test plans only)
         self.last_run_ms: float | None = None  # the worker's own time for the last run
         self._proc: subprocess.Popen | None = None
         self._stderr = None
@@ -99,6 +100,8 @@ class TfjsWorker:
             self.close()
             cmd = [find_node(), str(WORKER_SCRIPT), "--backend", self.backend,
                    "--node-modules", str(find_node_modules())]
+            if self.allow_any:
+                cmd.append("--allow-any-command")
             # a file never fills up (and blocks the worker) like an undrained pipe can
             self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
             try:
@@ -261,12 +264,14 @@ _workers: dict[str, TfjsWorker] = {}
 _workers_lock = threading.Lock()
 
 
-def get_worker(backend: str = "cpu") -> TfjsWorker:
-    """The shared worker of a backend (``cpu`` or ``wasm``), closed at interpreter exit."""
+def get_worker(backend: str = "cpu", allow_any: bool = False) -> TfjsWorker:
+    """The shared worker of a backend (``cpu`` or ``wasm``), closed at interpreter exit.
+    Its executor runs only the commands threepio's rules emit, unless ``allow_any``."""
     with _workers_lock:
-        if backend not in _workers:
-            _workers[backend] = TfjsWorker(backend)
-        return _workers[backend]
+        key = (backend, allow_any)
+        if key not in _workers:
+            _workers[key] = TfjsWorker(backend, allow_any)
+        return _workers[key]
 
 
 @atexit.register
@@ -275,7 +280,8 @@ def _close_all() -> None:
         w.close()
 
 
-def run_plan(plan: Plan, inputs, backend: str = "cpu", keep_all: bool = False):
+def run_plan(plan: Plan, inputs, backend: str = "cpu", keep_all: bool = False,
+             allow_any: bool = False):
     """Run a translated ``tfjs`` plan on TF.js; inputs are numpy arrays in plan input order.
 
     Inputs must already be float32, int32 or bool and match the plan's input types
@@ -300,6 +306,26 @@ def run_plan(plan: Plan, inputs, backend: str = "cpu", keep_all: bool = False):
             raise PlanInputError(f"input %{v.name} is {dtype}{list(a.shape)}, the plan "
                                  f"expects {v.type.dtype}{list(v.type.shape)}")
         arrays.append(a)
-    worker = get_worker(backend)
+    worker = get_worker(backend, allow_any)
     with worker._lock:  # load and run on the same process even if it restarts in between
         return worker.run(worker.load(plan), arrays, keep_all=keep_all)
+
+
+COMMANDS_MODULE = WORKER_SCRIPT.parent / "commands.mjs"
+
+
+def commands_module() -> str:
+    """The text of ``runtime/commands.mjs``: the TF.js commands the rules emit, which is all
+    the executor will call (generated; ``python -m threepio.backends.tfjs`` rewrites it)."""
+    from ..rules.loader import load_rules
+
+    names = sorted(load_rules("tfjs").commands)
+    body = "".join(f"  {json.dumps(n)},\n" for n in names)
+    return ("// Generated from mappings/tfjs.yaml by `python -m threepio.backends.tfjs`: do not "
+            "edit.\n// The TF.js commands threepio's rules emit; executor.mjs calls no others.\n"
+            f"export const COMMANDS = Object.freeze([\n{body}]);\n")
+
+
+if __name__ == "__main__":
+    COMMANDS_MODULE.write_text(commands_module())
+    print(f"wrote {COMMANDS_MODULE}")

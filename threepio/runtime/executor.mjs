@@ -24,6 +24,8 @@
  *       `values`: every op output name -> tensor. The caller owns (and disposes) the returned
  *       tensors; the executor never disposes inputs. Intermediates are disposed right after their
  *       last use (nothing is disposed with keepAll).
+ *   loadPlan(tf, planJson, {allow}) refuses commands outside COMMANDS (commands.mjs, generated
+ *       from mappings/tfjs.yaml) unless `allow` says otherwise.
  *   resolveTarget(tf, 'tf.image.resizeBilinear') -> {fn, self} | reason string
  *       The lookup loadPlan uses (`__proto__`, `constructor` and `prototype` are refused).
  *
@@ -34,6 +36,8 @@
  * Constants are base64 little-endian bytes: a little-endian host is assumed (every platform
  * TF.js runs on in practice).
  */
+
+import { COMMANDS } from './commands.mjs';
 
 const FORMAT = 'threepio.plan';
 const VERSION = 1;
@@ -124,8 +128,14 @@ function resolveArg(a, env) {
   return a;
 }
 
-/** Validate and compile a plan (object or JSON string); materializes its constants. */
-export function loadPlan(tf, planJson) {
+/**
+ * Validate and compile a plan (object or JSON string); materializes its constants.
+ * Only the TF.js commands threepio's rules emit (COMMANDS, commands.mjs) may be called, so a
+ * plan from an untrusted source cannot reach tf.io or anything else; `{allow: [...]}` replaces
+ * that list and `{allow: '*'}` lifts it (for hand-written plans in tests).
+ */
+export function loadPlan(tf, planJson, { allow = COMMANDS } = {}) {
+  const allowed = allow === '*' ? null : new Set(allow);
   const p = typeof planJson === 'string' ? JSON.parse(planJson) : planJson;
   if (p == null || p.format !== FORMAT) {
     throw fail('load', `not a threepio plan (expected "format": "${FORMAT}")`);
@@ -157,6 +167,10 @@ export function loadPlan(tf, planJson) {
   const lastUse = new Map();
   const ops = (p.ops || []).map((o, i) => {
     const where = `op ${i} (${o.target})`;
+    if (allowed !== null && !allowed.has(o.target)) {
+      throw fail('load', `op ${i}: ${JSON.stringify(o.target)} is not an allowed command (not one `
+        + 'that threepio\'s rules emit)', { opIndex: i });
+    }
     const r = resolveTarget(tf, o.target);
     if (typeof r === 'string') {
       throw fail('load', `op ${i}: cannot resolve target ${JSON.stringify(o.target)}: ${r}`,
