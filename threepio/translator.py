@@ -155,6 +155,10 @@ class _Translator:
             raise self.error(index, op, f"rule {rule.where} failed: {e}") from None
         except _Refused as e:
             raise self.error(index, op, str(e)) from None
+        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError) as e:
+            # a static helper met arguments the rule did not guard against: refuse, never crash
+            raise self.error(index, op, f"rule {rule.where} failed on these arguments: "
+                             f"{type(e).__name__}: {e}") from None
         self.finish(index, op, rule, ctx, result)
 
     def apply(self, ctx, rule: Rule):

@@ -38,6 +38,8 @@ def norm_dims(ctx, ds, rank):
 def perm_swap(ctx, rank, a, b):
     p = list(builtins.range(rank))
     a, b = norm_dim(ctx, a, rank), norm_dim(ctx, b, rank)
+    if rank == 0:  # a 0-d tensor: dims 0 and -1 both name the tensor itself
+        return p
     p[a], p[b] = p[b], p[a]
     return p
 

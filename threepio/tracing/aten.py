@@ -9,6 +9,7 @@ are specialised to the example inputs.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 
@@ -27,7 +28,6 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     ``"constants"`` embeds them.
     """
     import torch
-    from torch._decomp import core_aten_decompositions
     from torch.fx.experimental.proxy_tensor import make_fx
 
     if isinstance(example_inputs, torch.Tensor):
@@ -59,7 +59,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     leaves = [t.detach().clone().requires_grad_(t.is_floating_point()) for t in inputs]
     try:
         with torch.enable_grad():
-            gm = make_fx(func, decomposition_table=core_aten_decompositions(),
+            gm = make_fx(func, decomposition_table=_core_decompositions(),
                          record_stack_traces=True)(*leaves)
     except TraceError:
         raise
@@ -70,6 +70,15 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     plan = _to_plan(gm, name, names)
     plan.examples = [t.detach().numpy().copy() for t in inputs]
     return plan
+
+
+@functools.lru_cache(maxsize=None)
+def _core_decompositions() -> dict:
+    """The Core ATen decomposition table as a plain dict, built once: torch's lazy table costs
+    about 80 ms to materialize on every make_fx call."""
+    from torch._decomp import core_aten_decompositions
+
+    return dict(core_aten_decompositions().items())
 
 
 def _anchor_user_code(fn) -> None:
