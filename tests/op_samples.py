@@ -13,7 +13,7 @@ _g = torch.Generator().manual_seed(1234)
 
 
 def f(*shape, lo=-2.0, hi=2.0):
-    return torch.rand(*shape, generator=_g) * (hi - lo) + lo
+    return torch.rand(shape, generator=_g) * (hi - lo) + lo
 
 
 def pos(*shape):
@@ -58,6 +58,7 @@ SAMPLES = [
     S("aten.rsqrt.default", pos(3, 4)), S("aten.reciprocal.default", pos(3, 4)),
     S("aten.log1p.default", pos(3, 4)),
     S("aten.abs.default", i(3, 4), note="int"), S("aten.neg.default", i(5), note="int"),
+    S("aten.floor.default", i(4), note="int"), S("aten.ceil.default", i(4), note="int"),
     S("aten.isnan.default", torch.tensor([1.0, float("nan"), float("inf")])),
     S("aten.isinf.default", torch.tensor([1.0, float("nan"), -float("inf")])),
     # binary with promotion
@@ -71,6 +72,8 @@ SAMPLES = [
     S("aten.mul.Tensor", i(3, 4), 3, note="int-int"),
     S("aten.div.Tensor", f(3, 4), pos(3, 4)), S("aten.div.Tensor", i(3, 4), 4, note="int-true"),
     S("aten.maximum.default", f(3, 4), f(3, 4)), S("aten.minimum.default", f(3, 4), f(1, 4)),
+    S("aten.maximum.default", b(5), b(5), note="bool"),
+    S("aten.minimum.default", b(5), b(5), note="bool"),
     # comparisons and logic
     *[S(f"aten.{n}.Tensor", i(3, 4, lo=0, hi=3), i(3, 4, lo=0, hi=3)) for n in
       ("eq", "ne", "lt", "le", "gt", "ge")],
@@ -103,10 +106,13 @@ SAMPLES = [
                                                      note="all"),
     S("aten.sum.dim_IntList", b(3, 4), [0], note="bool"),
     S("aten.sum.dim_IntList", f(2, 3, 4), [-1, 0], note="neg-dims"),
+    S("aten.sum.dim_IntList", f(), [0], True, note="0d"),
+    S("aten.mean.dim", f(), [-1], note="0d"), S("aten.amax.default", f(), [0], note="0d"),
     S("aten.sum.default", f(3, 4)), S("aten.mean.default", f(3, 4)),
     S("aten.mean.dim", f(3, 4), [0], True), S("aten.max.default", f(3, 4)),
     S("aten.amax.default", f(3, 4), [1]),
     S("aten.argmax.default", f(3, 4), 1), S("aten.argmax.default", f(3, 4), note="flat"),
+    S("aten.argmax.default", f(), 0, note="0d"),
     S("aten.argmax.default", torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), 1, True,
       note="ties-keepdim"),
     # matrices
@@ -128,6 +134,8 @@ SAMPLES = [
       note="stride-nobias"),
     S("aten.convolution.default", IMG, W33, f(5), [1, 1], [2, 2], [2, 2], False, [0, 0], 1,
       note="dilation"),
+    S("aten.convolution.default", i(1, 2, 5, 5), i(3, 2, 3, 3), None, [1, 1], [0, 0], [1, 1],
+      False, [0, 0], 1, note="int"),
     S("aten.convolution_backward.default", f(2, 5, 8, 8), IMG, W33, [5], [1, 1], [1, 1], [1, 1],
       False, [0, 0], 1, [True, True, True]),
     S("aten.convolution_backward.default", f(2, 5, 3, 3), IMG, W33, [5], [2, 2], [0, 0],
@@ -148,7 +156,7 @@ SAMPLES = [
     *[S(f"torch.Tensor.{n}", f(3, 4)) for n in ("abs", "exp", "sigmoid", "tanh", "relu")],
     S("torch.Tensor.log", pos(3)), S("torch.Tensor.sqrt", pos(3)),
     *[S(f"torch.{n}", f(3, 4)) for n in ("exp", "tanh", "sigmoid", "relu")],
-    S("torch.log", pos(3)),
+    S("torch.log", pos(3)), S("torch.abs", f(3)), S("torch.div", f(3), pos(3)),
     S("torch.Tensor.__eq__", i(3, lo=0, hi=2), i(3, lo=0, hi=2)),
     *[S(f"torch.Tensor.{n}", f(3, 4), 0.0) for n in ("eq", "ne", "gt", "ge", "lt", "le")],
     S("torch.Tensor.matmul", f(3, 4), f(4, 2)), S("torch.matmul", f(3, 4), f(4, 2)),
@@ -185,4 +193,6 @@ SAMPLES = [
 #: samples a target refuses by design (translation must refuse them with this reason)
 REFUSED = {
     ("tfjs", "aten.max_pool2d_with_indices.default-overlap-pad"): "non-overlapping windows only",
+    ("tfjs", "aten.convolution.default-int"): "float32 only",
+    ("tf", "aten.convolution.default-int"): "no integer kernels",
 }

@@ -47,6 +47,12 @@ def test_text_round_trip_is_exact():
     assert dumps(again) == dumps(p)
 
 
+def test_untyped_input_round_trips():
+    p = Plan("u", "torch", [Value("x", None)], [], [], [Ref("x")])
+    assert "input %x: ?" in format_plan(p)
+    assert parse_plan(format_plan(p)).inputs[0].type is None
+
+
 def test_printed_op_line_shows_types_rule_and_source():
     lines = format_plan(small_plan()).splitlines()
     assert "%m = aten.mul.Tensor(%x, %c0)   # f32[2,3]  src=model.py:3" in lines

@@ -40,7 +40,7 @@ def _plan_arg(args, *, allow_program=True):
 
     src = args.plan
     if src.endswith(".pb"):
-        raise errors.PlanFormatError(f"{src}: PySyft plans are not supported by this command yet")
+        return _pysyft_plan(args)
     if allow_program and ".py:" in src:
         from .tracing import trace
 
@@ -48,6 +48,26 @@ def _plan_arg(args, *, allow_program=True):
         return trace(fn, inputs, level=getattr(args, "level", "aten") or "aten",
                      params=getattr(args, "params", "inputs") or "inputs")
     return load_plan_file(src)
+
+
+def _pysyft_plan(args):
+    """One role of a PySyft plan (``.pb``); ``--inputs`` (state ``.pb`` files, ``.npz``, JSON
+    literals) are its example inputs, which give every value its type."""
+    from .pysyft import read_plan
+    from .pysyft.tensors import read_inputs
+
+    spec = getattr(args, "inputs", None)
+    return read_plan(args.plan, getattr(args, "role", None) or "torch",
+                     example_inputs=read_inputs(spec) if spec else None)
+
+
+def _inputs(args, plan):
+    """Inputs from ``--inputs`` (.npz); a PySyft plan read its own (``plan.examples``)."""
+    from .loading import load_inputs
+
+    if not args.inputs or args.plan.endswith(".pb"):
+        return None
+    return load_inputs(args.inputs, plan)
 
 
 def _write(text: str, path: str | None):
@@ -73,9 +93,23 @@ def cmd_show(args) -> Exit:
 def cmd_translate(args) -> Exit:
     from .translator import translate
 
+    if args.format == "pysyft" and (args.to != "tfjs" or not args.output):
+        print("threepio translate: error: --format pysyft writes a syft.js tfjs role to a file: "
+              "use --to tfjs and -o FILE.pb", file=sys.stderr)
+        return Exit.USAGE
     plan = _plan_arg(args)
+    untyped = [v.name for v in plan.values() if v.type is None]
+    if untyped and args.plan.endswith(".pb"):
+        raise errors.PlanInputError(f"{args.plan}: the types of {len(untyped)} values (%"
+                                    f"{untyped[0]}...) are unknown: PySyft plans do not store "
+                                    "them; pass example inputs with --inputs")
     out = translate(plan, args.to)
-    if args.emit == "text":
+    if args.format == "pysyft":
+        from .pysyft import write_plan
+
+        write_plan(plan, args.output, tfjs=out,
+                   torch_role_from=args.plan if args.plan.endswith(".pb") else None)
+    elif args.emit == "text":
         _write(str(out), args.output)
     else:
         _write(out.to_json(), args.output)
@@ -89,11 +123,10 @@ def cmd_translate(args) -> Exit:
 def cmd_run(args) -> Exit:
     import numpy as np
 
-    from .loading import load_inputs
     from .runner import run
 
     plan = _plan_arg(args)
-    inputs = load_inputs(args.inputs, plan) if args.inputs else None
+    inputs = _inputs(args, plan)
     outs = run(plan, inputs, tfjs_backend=args.backend, compile=args.compile)
     names = [r.name for r in plan.outputs]
     if args.output:
@@ -109,10 +142,9 @@ def cmd_run(args) -> Exit:
 
 def cmd_check(args) -> Exit:
     from .checker import check
-    from .loading import load_inputs
 
     plan = _plan_arg(args)
-    inputs = load_inputs(args.inputs, plan) if args.inputs else None
+    inputs = _inputs(args, plan)
     report = check(plan, inputs, tuple(t.strip() for t in args.to.split(",") if t.strip()),
                    tfjs_backend=args.backend, compile=args.compile)
     _write(json.dumps(report.to_dict(), indent=1) if args.json else str(report), None)
@@ -139,14 +171,24 @@ def cmd_translate_command(args) -> Exit:
     return Exit.OK
 
 
+PYSYFT_INPUTS = ("example inputs of a PySyft plan: comma-separated state .pb files, .npz files "
+                 "and JSON literals such as [64.0], in the role's input order")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="threepio", description="Translate PyTorch programs to "
                                 "TensorFlow.js, TensorFlow and NumPy, and prove the numbers.")
     sub = p.add_subparsers(dest="command_name", required=True)
 
-    def plan_source(sp, program=True):
+    def plan_source(sp, program=True, inputs=False, pysyft=True):
         sp.add_argument("plan", help="plan .json or printed .txt" +
+                        (", a PySyft plan .pb" if pysyft else "") +
                         (", or FILE.py:NAME to trace a program" if program else ""))
+        if pysyft:
+            sp.add_argument("--role", choices=("torch", "tfjs"), default="torch",
+                            help="which role of a PySyft plan .pb to read (default torch)")
+        if inputs:
+            sp.add_argument("--inputs", help=PYSYFT_INPUTS)
         if program:
             sp.add_argument("--example", help="function in FILE.py returning example inputs "
                             "(default NAME_example)")
@@ -154,27 +196,31 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--params", choices=("inputs", "constants"), default="inputs")
 
     sp = sub.add_parser("trace", help="trace FILE.py:NAME into a plan")
-    plan_source(sp)
+    plan_source(sp, pysyft=False)
     sp.add_argument("-o", "--output", help="write the plan here (default stdout)")
     sp.add_argument("--text", action="store_true", help="print the text form instead of JSON")
     sp.set_defaults(func=cmd_trace)
 
     sp = sub.add_parser("show", help="print a plan, one line per op")
-    plan_source(sp)
+    plan_source(sp, inputs=True)
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_show)
 
     sp = sub.add_parser("translate", help="translate a plan to tfjs, tf or numpy")
-    plan_source(sp)
+    plan_source(sp, inputs=True)
     sp.add_argument("--to", required=True, choices=("tfjs", "tf", "numpy"))
     sp.add_argument("--emit", choices=("json", "text"), default="json",
                     help="op list as plan JSON (default) or printed text")
+    sp.add_argument("--format", choices=("threepio", "pysyft"), default="threepio",
+                    help="pysyft: write a PySyft plan .pb whose tfjs role syft.js runs, next to "
+                         "the source's torch role")
     sp.add_argument("-o", "--output")
     sp.set_defaults(func=cmd_translate)
 
     sp = sub.add_parser("run", help="run a plan on its framework")
     plan_source(sp)
-    sp.add_argument("--inputs", help=".npz with one array per plan input (by name or arr_0...)")
+    sp.add_argument("--inputs", help=".npz with one array per plan input (by name or arr_0...); "
+                    "for a PySyft .pb: " + PYSYFT_INPUTS)
     sp.add_argument("--backend", choices=("cpu", "wasm"), default="cpu", help="TF.js backend")
     sp.add_argument("--compile", action="store_true", help="TensorFlow: run as one tf.function")
     sp.add_argument("-o", "--output", help="write outputs to this .npz")
@@ -185,7 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan_source(sp)
     sp.add_argument("--to", default="numpy,tf,tfjs",
                     help="comma-separated targets: numpy, tf, tfjs, tfjs:cpu, tfjs:wasm")
-    sp.add_argument("--inputs", help=".npz inputs (default: the program's example inputs)")
+    sp.add_argument("--inputs", help=".npz inputs (default: the program's example inputs); for a "
+                    "PySyft .pb: " + PYSYFT_INPUTS)
     sp.add_argument("--backend", choices=("cpu", "wasm"), default="cpu", help="TF.js backend")
     sp.add_argument("--compile", action="store_true")
     sp.add_argument("--json", action="store_true")

@@ -67,7 +67,7 @@ def format_op(op: Op) -> str:
 
 def format_plan(plan: Plan) -> str:
     lines = [f"plan {json.dumps(plan.name)} {plan.namespace} v{FORMAT_VERSION}"]
-    lines += [f"input %{v.name}: {v.type}" for v in plan.inputs]
+    lines += [f"input %{v.name}: {v.type or '?'}" for v in plan.inputs]
     lines += [f"cast %{c.value} {c.from_dtype} -> {c.to_dtype} "
               f"{'checked' if c.checked else 'unchecked'} {json.dumps(c.reason)}"
               for c in plan.casts]
@@ -151,7 +151,8 @@ def parse_plan(text: str, filename: str = "<string>") -> Plan:
                     raise ValueError(f"format version {ch[2]} is not supported")
                 plan = Plan(_string(ch[0]), str(ch[1]))
             elif kind == "input_decl":
-                plan.inputs.append(Value(str(ch[0])[1:], _type(ch[1])))
+                plan.inputs.append(Value(str(ch[0])[1:], _type(ch[1]) if len(ch) > 1 and
+                                         ch[1] is not None else None))
             elif kind == "cast_decl":
                 plan.casts.append(Cast(str(ch[0])[1:], str(ch[1]), str(ch[2]),
                                        str(ch[3]) == "checked", _string(ch[4])))

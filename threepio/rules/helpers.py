@@ -35,6 +35,14 @@ def norm_dims(ctx, ds, rank):
     return [norm_dim(ctx, d, rank) for d in ds]
 
 
+def reduce_axes(ctx, dims, rank):
+    """Axes to reduce, or None for all: PyTorch reads an empty dim list as every dim, and
+    accepts dim 0 or -1 on a 0-d tensor (the tensor itself)."""
+    if dims is None or rank == 0 or (not isinstance(dims, int) and len(dims) == 0):
+        return None
+    return norm_dims(ctx, dims, rank)
+
+
 def perm_swap(ctx, rank, a, b):
     p = list(builtins.range(rank))
     a, b = norm_dim(ctx, a, rank), norm_dim(ctx, b, rank)
@@ -149,7 +157,7 @@ HELPERS = {
     "any": _wrap(any), "sum": _wrap(builtins.sum), "prod": _wrap(
         lambda xs: __import__("math").prod(xs)),
     "reversed": _wrap(lambda xs: list(builtins.reversed(xs))),
-    "norm_dim": norm_dim, "norm_dims": norm_dims, "perm_swap": perm_swap,
+    "norm_dim": norm_dim, "norm_dims": norm_dims, "reduce_axes": reduce_axes, "perm_swap": perm_swap,
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
     "pair": pair,

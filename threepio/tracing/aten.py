@@ -20,12 +20,15 @@ from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value
 _PLACEMENT_KWARGS = ("device", "layout", "pin_memory", "memory_format", "non_blocking")
 
 
-def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None = None) -> Plan:
+def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None = None,
+               requires_grad: bool = True) -> Plan:
     """Trace ``fn(*example_inputs)`` to a Core ATen plan.
 
     ``params`` (for an ``nn.Module``): ``"inputs"`` makes its parameters and buffers plan
     inputs after the example inputs (federated learning sends new weights every round);
-    ``"constants"`` embeds them.
+    ``"constants"`` embeds them. ``requires_grad``: floating inputs are traced as leaves that
+    require grad, so ``torch.autograd.grad`` inside ``fn`` works; pass False for inference-only
+    programs whose ops refuse such inputs (in-place ops on leaves).
     """
     import torch
     from torch.fx.experimental.proxy_tensor import make_fx
@@ -56,7 +59,8 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     name = name or getattr(fn, "__name__", "plan")
     _anchor_user_code(fn)
     # fresh leaves; floating ones require grad so autograd.grad inside fn can differentiate
-    leaves = [t.detach().clone().requires_grad_(t.is_floating_point()) for t in inputs]
+    leaves = [t.detach().clone().requires_grad_(requires_grad and t.is_floating_point())
+              for t in inputs]
     try:
         with torch.enable_grad():
             gm = make_fx(func, decomposition_table=_core_decompositions(),

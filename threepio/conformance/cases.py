@@ -1,0 +1,82 @@
+"""The cases of the conformance matrix: one per OpInfo entry, dtype and sample input.
+
+A case turns a sample into a function of its tensors only (everything else is baked in), so
+the ATen tracer sees the op exactly as OpInfo calls it. Nothing here branches on op names.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+DTYPES = ("float32", "int32", "int64", "bool")
+
+
+@dataclass
+class Case:
+    op: str            # OpInfo name, with ".variant" when it has one: the table's row key
+    dtype: str
+    index: int         # sample index within (op, dtype)
+    entry: object      # the OpInfo
+    sample: object     # the SampleInput
+
+    @property
+    def id(self) -> str:
+        return f"{self.op}[{self.dtype}#{self.index}]"
+
+    def program(self):
+        """(fn, tensors): ``fn(*tensors)`` calls the op on the sample."""
+        import torch
+        from torch.utils._pytree import tree_flatten, tree_unflatten
+
+        s = self.sample
+        leaves, spec = tree_flatten((s.input, s.args, s.kwargs))
+        where = [i for i, x in enumerate(leaves) if isinstance(x, torch.Tensor)]
+        op = self.entry.op
+
+        def fn(*tensors):
+            filled = list(leaves)
+            for i, t in zip(where, tensors):
+                filled[i] = t
+            a, args, kwargs = tree_unflatten(filled, spec)
+            return op(a, *args, **kwargs)
+
+        return fn, tuple(leaves[i] for i in where)
+
+
+@lru_cache(maxsize=1)
+def op_db():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from torch.testing._internal.common_methods_invocations import op_db as db
+    return db
+
+
+def op_key(entry) -> str:
+    return entry.name + (f".{entry.variant_test_name}" if entry.variant_test_name else "")
+
+
+def entries(select=None):
+    """OpInfo entries whose key matches ``select`` (a predicate on the key), in db order."""
+    return [e for e in op_db() if select is None or select(op_key(e))]
+
+
+def cases(entry, dtypes=DTYPES, max_per_dtype=None):
+    """The cases of one entry for the dtypes it supports on the CPU."""
+    import torch
+
+    supported = {str(d).removeprefix("torch.") for d in entry.supported_dtypes("cpu")}
+    for dtype in dtypes:
+        if dtype not in supported:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                samples = list(entry.sample_inputs("cpu", getattr(torch, dtype),
+                                                   requires_grad=False))
+            except Exception as e:  # the OpInfo itself cannot make samples here: a result too
+                yield Case(op_key(entry), dtype, -1, entry, e)
+                continue
+        for i, s in enumerate(samples[:max_per_dtype]):
+            yield Case(op_key(entry), dtype, i, entry, s)

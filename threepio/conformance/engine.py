@@ -1,0 +1,151 @@
+"""Running one conformance case: PyTorch eager is the reference; the case is traced at ATen
+level once and translated, run and compared for each target.
+
+Outcomes per target: ``pass`` (values within tolerance, dtype as mapped), ``pass-random`` (a
+random op: shape, dtype and finiteness checked, not values), ``refused`` (translation or input
+conversion refused with a reason: honest, not a wrong number), ``fail`` (wrong values or dtype),
+``error`` (the target raised while running), ``untraceable``/``no-sample``/``python-value``/
+``not-dense`` (the case never reached translation; the same for every target), and
+``harness-error`` (the conformance runner itself failed on the case: listed, never hidden). The generic runner never
+branches on op names; the expectations table does that.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import PlanInputError, ThreepioError, TranslationError
+
+TARGETS = ("numpy", "tf", "tfjs")
+
+
+@dataclass
+class CaseResult:
+    id: str
+    op: str
+    dtype: str
+    status: dict[str, str] = field(default_factory=dict)
+    detail: dict[str, str] = field(default_factory=dict)
+    aten: list[str] = field(default_factory=list)
+
+    def set_all(self, targets, status, detail):
+        for t in targets:
+            self.status[t], self.detail[t] = status, detail
+
+
+def _eager(fn, tensors, seed):
+    import torch
+    from torch.utils._pytree import tree_leaves
+
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        out = fn(*[t.clone() for t in tensors])
+    return tree_leaves(out)
+
+
+def _first_line(e: Exception, limit=300) -> str:
+    text = str(e).strip().splitlines()
+    msg = " ".join(t.strip() for t in text[:2]) if text else type(e).__name__
+    return msg[:limit]
+
+
+def _reason(e: TranslationError) -> str:
+    """The part of a refusal that explains it (without the op's arguments)."""
+    msg = str(e).splitlines()[0]
+    return msg.split(" to ", 1)[-1].split(": ", 1)[-1][:300] if ": " in msg else msg[:300]
+
+
+def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu") -> CaseResult:
+    import torch
+
+    from ..checker import compare
+    from ..rules.loader import load_rules
+    from ..runner import run
+    from ..tracing.aten import trace_aten
+    from ..translator import translate
+
+    r = CaseResult(case.id, case.op, case.dtype)
+    if isinstance(case.sample, Exception):
+        r.set_all(targets, "no-sample", _first_line(case.sample))
+        return r
+    fn, tensors = case.program()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ref = _eager(fn, tensors, 0)
+            again = _eager(fn, tensors, 1)
+        except Exception as e:
+            r.set_all(targets, "no-sample", f"PyTorch eager raises: {_first_line(e)}")
+            return r
+        if not ref or not all(isinstance(x, torch.Tensor) for x in ref):
+            r.set_all(targets, "python-value", "returns a Python value, not tensors")
+            return r
+        if any(x.layout != torch.strided or x.is_quantized for x in ref + again):
+            r.set_all(targets, "not-dense", "returns a sparse or quantized tensor")
+            return r
+        random = any(a.shape != b.shape or not torch.equal(a, b) and not (
+            a.is_floating_point() and torch.allclose(a, b, equal_nan=True, rtol=0, atol=0))
+            for a, b in zip(ref, again))
+        try:
+            plan = trace_aten(fn, tensors, requires_grad=False, name=case.op)
+        except Exception as e:
+            r.set_all(targets, "untraceable", _first_line(e))
+            return r
+    r.aten = sorted({op.target for op in plan.ops})
+    if len(plan.outputs) != len(ref):
+        r.set_all(targets, "untraceable", f"traced {len(plan.outputs)} outputs, eager "
+                                          f"returned {len(ref)}")
+        return r
+    refs = [x.detach().numpy() for x in ref]
+    for target in targets:
+        try:
+            tp = translate(plan, target)
+        except TranslationError as e:
+            r.status[target], r.detail[target] = "refused", _reason(e)
+            continue
+        except ThreepioError as e:
+            r.status[target], r.detail[target] = "error", _first_line(e)
+            continue
+        try:
+            outs = run(tp, plan.examples, tfjs_backend=tfjs_backend)
+        except PlanInputError as e:
+            r.status[target], r.detail[target] = "refused", f"input: {_first_line(e)}"
+            continue
+        except ThreepioError as e:
+            r.status[target], r.detail[target] = "error", _first_line(e)
+            continue
+        finally:
+            if target == "tfjs":
+                _free_tfjs(tp, tfjs_backend)
+        mapped = load_rules(target).map_dtype
+        status, detail = "pass-random" if random else "pass", ""
+        for i, (want, got) in enumerate(zip(refs, outs)):
+            got = np.asarray(got)
+            if str(got.dtype) != mapped(str(want.dtype)) or got.shape != want.shape:
+                status = "fail"
+                detail = (f"output {i}: {got.dtype}{list(got.shape)}, expected "
+                          f"{mapped(str(want.dtype))}{list(want.shape)}")
+                break
+            if random:
+                continue
+            tol = tolerance_of(case.op, target, str(want.dtype)) if tolerance_of else 1e-5
+            mabs, _, ok = compare(want, got, tol)
+            if not ok:
+                status, detail = "fail", f"output {i}: max abs error {mabs:.3g} > tol {tol:g}"
+                break
+        r.status[target], r.detail[target] = status, detail
+    return r
+
+
+def _free_tfjs(tp, backend):
+    """Conformance runs thousands of one-off plans: drop each from the worker after use."""
+    from ..backends.tfjs import get_worker
+
+    w = get_worker(backend)
+    try:
+        w.free(w.load(tp))
+    except ThreepioError:
+        pass  # the worker restarted or never loaded it: nothing to free

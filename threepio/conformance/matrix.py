@@ -1,0 +1,152 @@
+"""Running the whole matrix (in parallel processes) and aggregating it into results."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter, defaultdict
+
+from .cases import DTYPES, cases, entries
+from .engine import TARGETS, CaseResult, run_case
+from .expectations import load_expectations
+
+PASSING = ("pass", "pass-random")
+
+
+def rules_digest() -> str:
+    """A digest of the shipped mapping files: results are in sync when it matches."""
+    from ..rules.loader import mappings_dir
+
+    h = hashlib.sha256()
+    for p in sorted(mappings_dir().glob("*.yaml")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _run_entry(args):
+    index, targets, dtypes, max_per_dtype, tfjs_backend = args
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from .cases import op_db
+
+    entry = op_db()[index]
+    ex = load_expectations(targets=targets)
+    out = []
+    for case in cases(entry, dtypes, max_per_dtype):
+        try:
+            r = run_case(case, targets, ex.tolerance_of, tfjs_backend)
+        except Exception as e:  # one broken case must not stop the matrix; it stays visible
+            r = CaseResult(case.id, case.op, case.dtype)
+            r.set_all(targets, "harness-error", f"{type(e).__name__}: {str(e)[:200]}")
+        for t in targets:
+            r.status[t] = ex.expected(r.op, t, r.status[t])
+        out.append(r)
+    return out
+
+
+def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, jobs=1,
+               progress=None, tfjs_backend="cpu") -> dict:
+    """Run every case of the selected OpInfo entries; returns the results document."""
+    from .cases import op_db
+
+    db = op_db()
+    chosen = {id(e) for e in entries(select)}
+    work = [(i, tuple(targets), tuple(dtypes), max_per_dtype, tfjs_backend)
+            for i, e in enumerate(db) if id(e) in chosen]
+    t0 = time.perf_counter()
+    results: list[CaseResult] = []
+    if jobs > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("spawn").Pool(jobs) as pool:
+            for rs in pool.imap_unordered(_run_entry, work):
+                results.extend(rs)
+                if progress:
+                    progress(rs)
+    else:
+        for w in work:
+            rs = _run_entry(w)
+            results.extend(rs)
+            if progress:
+                progress(rs)
+    return aggregate(results, targets, time.perf_counter() - t0)
+
+
+def aggregate(results: list[CaseResult], targets, seconds: float) -> dict:
+    import torch
+
+    ops: dict = defaultdict(lambda: {t: Counter() for t in targets})
+    reasons: dict = defaultdict(lambda: {t: Counter() for t in targets})
+    failures = []
+    aten_pass: dict = defaultdict(lambda: {t: [0, 0] for t in targets})  # [passed, not passed]
+    for r in sorted(results, key=lambda r: r.id):
+        for t in targets:
+            s = r.status[t]
+            ops[r.op][t][s] += 1
+            if s not in PASSING:
+                reasons[r.op][t][r.detail.get(t, "")] += 1
+            if s in ("fail", "error", "xpass", "harness-error"):
+                failures.append({"case": r.id, "target": t, "status": s,
+                                 "detail": r.detail.get(t, "")})
+            for a in r.aten:
+                aten_pass[a][t][0 if s in PASSING else 1] += 1
+    summary = {}
+    for t in targets:
+        c = Counter()
+        for o in ops.values():
+            c.update(o[t])
+        total = sum(c.values())
+        f32 = Counter()
+        for r in results:
+            if r.dtype == "float32":
+                f32[r.status[t]] += 1
+        f32_total = sum(f32.values())
+        summary[t] = {
+            "cases": total, **dict(sorted(c.items())),
+            "pass_rate": round(sum(c[s] for s in PASSING) / total, 4) if total else 0.0,
+            "float32_cases": f32_total,
+            "float32_pass_rate": round(sum(f32[s] for s in PASSING) / f32_total, 4)
+            if f32_total else 0.0,
+        }
+    return {
+        "torch": torch.__version__.split("+")[0], "rules": rules_digest(),
+        "seconds": round(seconds, 1), "targets": list(targets), "summary": summary,
+        "core_aten": core_aten_coverage(aten_pass, targets),
+        "ops": {op: {t: {"counts": dict(sorted(ops[op][t].items())),
+                         "reasons": [k for k, _ in reasons[op][t].most_common(3) if k]}
+                     for t in targets} for op in sorted(ops)},
+        "failures": failures,
+    }
+
+
+def core_aten_ops() -> list[str]:
+    """The overloads tagged ``core`` in this torch (the Core ATen opset)."""
+    import torch
+
+    out = []
+    for name in dir(torch.ops.aten):
+        packet = getattr(torch.ops.aten, name, None)
+        for ov in getattr(packet, "overloads", lambda: [])():
+            op = getattr(packet, ov)
+            if torch.Tag.core in op.tags:
+                out.append(f"aten.{name}.{ov}")
+    return sorted(out)
+
+
+def core_aten_coverage(aten_pass, targets) -> dict:
+    """Per target: Core ATen overloads with a rule, and those verified (every OpInfo sample
+    whose plan used the op passed, and at least one did)."""
+    from ..rules.loader import load_rules
+
+    core = core_aten_ops()
+    out = {"total": len(core)}
+    for t in targets:
+        rules = load_rules(t).rules
+        verified = [o for o in core if aten_pass.get(o, {}).get(t, [0, 0])[0] > 0
+                    and aten_pass[o][t][1] == 0]
+        partly = [o for o in core if aten_pass.get(o, {}).get(t, [0, 0])[0] > 0
+                  and aten_pass[o][t][1] > 0]
+        out[t] = {"with_rule": sum(o in rules for o in core), "verified": len(verified),
+                  "verified_some_samples": len(partly),
+                  "missing_rule": [o for o in core if o not in rules]}
+    return out
