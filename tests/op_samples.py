@@ -66,6 +66,7 @@ SAMPLES = [
     S("aten.add.Tensor", f(3, 4), f(3, 4), alpha=2, note="alpha"),
     S("aten.add.Tensor", i(3, 4), 3, note="int-scalar"),
     S("aten.add.Tensor", i(3, 4), f(3, 4), note="int-float"),
+    S("aten.add.Tensor", b(4), b(4), alpha=True, note="bool-alpha"),
     S("aten.sub.Tensor", f(3, 4), f(3, 1)), S("aten.sub.Tensor", f(2), f(2), alpha=0.5,
                                               note="alpha"),
     S("aten.mul.Tensor", f(3, 4), f(3, 4)), S("aten.mul.Tensor", i(3, 4), 0.5, note="int-float"),
@@ -113,6 +114,10 @@ SAMPLES = [
     S("aten.amax.default", f(3, 4), [1]),
     S("aten.argmax.default", f(3, 4), 1), S("aten.argmax.default", f(3, 4), note="flat"),
     S("aten.argmax.default", f(), 0, note="0d"),
+    S("aten.argmax.default", torch.tensor([[1.0, float("nan"), 3.0], [float("nan"), 0.0,
+                                                                     float("nan")]]), 1,
+      note="nan"),
+    S("torch.argmax", torch.tensor([2.0, float("nan"), 5.0, float("nan")]), note="nan"),
     S("aten.argmax.default", torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), 1, True,
       note="ties-keepdim"),
     # matrices
@@ -124,9 +129,13 @@ SAMPLES = [
     S("aten._log_softmax.default", f(3, 4), 0, False, note="dim0"),
     S("aten._softmax.default", f(2, 3, 4), -1, False),
     S("aten._softmax.default", f(2, 3, 4), 1, False, note="middle"),
+    S("aten._softmax.default", f(), 0, False, note="0d"),
+    S("aten._log_softmax.default", f(), -1, False, note="0d"),
+    S("aten._softmax.default", f(0, 3), 0, False, note="empty"),
     # selection
     S("aten.gather.default", f(3, 4), 1, i(3, 2, lo=0, hi=4)),
     S("aten.gather.default", f(2, 3, 4), -1, i(2, 3, 5, lo=0, hi=4), note="3d"),
+    S("aten.gather.default", f(5), 0, i(5, 0, lo=0, hi=4), note="empty-index"),
     S("aten.scatter.value", torch.zeros(4, 5), 1, i(4, 1, lo=0, hi=5), -1.0),
     # convolution and pooling
     S("aten.convolution.default", IMG, W33, f(5), [1, 1], [1, 1], [1, 1], False, [0, 0], 1),
@@ -188,11 +197,15 @@ SAMPLES = [
     S("torch.nn.functional.conv2d", IMG, W33, stride=2, note="stride"),
     S("torch.nn.functional.max_pool2d", RELU_OUT, 2),
     S("torch.nn.functional.max_pool2d", f(2, 3, 9, 9), 3, 2, 1, note="overlap-pad"),
+    S("torch.nn.functional.max_pool2d", f(2, 2, 6, 6), (3, 2), (2, 1), (1, 0), note="rect"),
+    S("aten.max_pool2d_with_indices.default", f(2, 2, 6, 6), [3, 2], [2, 1], [1, 1],
+      note="rect-pad"),
 ]
 
 #: samples a target refuses by design (translation must refuse them with this reason)
 REFUSED = {
     ("tfjs", "aten.max_pool2d_with_indices.default-overlap-pad"): "non-overlapping windows only",
+    ("tfjs", "aten.max_pool2d_with_indices.default-rect-pad"): "non-overlapping windows only",
     ("tfjs", "aten.convolution.default-int"): "float32 only",
     ("tf", "aten.convolution.default-int"): "no integer kernels",
 }

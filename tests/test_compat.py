@@ -342,7 +342,8 @@ def _pysyft_mnist_plan():
               ROOT.parent / "shared/fixtures/pysyft"):
         if d and (Path(d) / "mnist_plan.pb").is_file():
             return Path(d) / "mnist_plan.pb"
-    pytest.skip("PySyft MNIST fixture (mnist_plan.pb) not found; set THREEPIO_PYSYFT_FIXTURES")
+    pytest.fail("PySyft MNIST fixture (mnist_plan.pb) not found beside the repository "
+                "(../shared/fixtures/pysyft); set THREEPIO_PYSYFT_FIXTURES")
 
 
 def pysyft_commands(path):

@@ -195,3 +195,15 @@ def test_float64_program_on_tfjs_is_narrowed_and_recorded():
     (y,) = threepio.run(tfjs, [x.numpy()])           # float64 input accepted via the cast
     assert y.dtype == np.float32
     np.testing.assert_allclose(y, (x * 3).exp().numpy(), rtol=1e-6)
+
+
+def test_compare_checks_imaginary_parts_and_nan_positions():
+    from threepio.checker import compare
+
+    ref = np.array([1 + 2j, 3 - 1j], np.complex64)
+    assert compare(ref, ref.copy(), 1e-5)[2]
+    assert not compare(ref, np.array([1 + 2j, 3 + 1j], np.complex64), 1e-5)[2]
+    nan = np.array([1.0, np.nan], np.float32)
+    assert compare(nan, nan.copy(), 1e-5)[2]
+    assert not compare(nan, np.array([np.nan, 1.0], np.float32), 1e-5)[2]
+    assert not compare(np.array([np.inf]), np.array([-np.inf]), 1e-5)[2]

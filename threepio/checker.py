@@ -96,12 +96,16 @@ def compare(ref: np.ndarray, got: np.ndarray, tol: float) -> tuple[float, float,
         diff = np.abs(ref.astype(np.int64) - got.astype(np.int64)).astype(np.float64)
         m = float(diff.max())
         return m, m, m == 0
-    r, g = ref.astype(np.float64), got.astype(np.float64)
-    same = (r == g) | (np.isnan(r) & np.isnan(g))
-    diff = np.where(same, 0.0, np.abs(r - g))
-    diff = np.where(np.isnan(diff), np.inf, diff)
-    rel = diff / np.maximum(np.abs(r), np.finfo(np.float32).tiny)
-    ok = bool(np.all(diff <= tol * (1 + np.abs(np.where(np.isfinite(r), r, 0)))))
+    # complex values are compared as complex (the modulus of the difference): casting them to
+    # float would drop the imaginary part and let a wrong one pass
+    wide = np.complex128 if np.iscomplexobj(ref) or np.iscomplexobj(got) else np.float64
+    r, g = ref.astype(wide), got.astype(wide)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: handled by `same`
+        same = (r == g) | (np.isnan(r) & np.isnan(g))
+        diff = np.where(same, 0.0, np.abs(r - g))
+        diff = np.where(np.isnan(diff), np.inf, diff)
+        rel = diff / np.maximum(np.abs(r), np.finfo(np.float32).tiny)
+        ok = bool(np.all(diff <= tol * (1 + np.abs(np.where(np.isfinite(r), r, 0)))))
     return float(diff.max()), float(rel.max()), ok
 
 
@@ -114,7 +118,8 @@ def tolerance(plan: Plan, dtype: str) -> float:
         return 0.0
     rules = load_rules(plan.namespace)
     mapped = rules.map_dtype(dtype)
-    tol = float(rules.tolerance.get(mapped, rules.tolerance.get("float32", 1e-5)))
+    tol = float(rules.tolerance.get(dtype, rules.tolerance.get(mapped, rules.tolerance.get(
+        "float32", 1e-5))))
     by_where = {r.where: r for r in rules.rules.values() if r.tolerance}
     for op in plan.ops:
         r = by_where.get(op.rule)

@@ -109,6 +109,10 @@ def cmd_translate(args) -> Exit:
 
         write_plan(plan, args.output, tfjs=out,
                    torch_role_from=args.plan if args.plan.endswith(".pb") else None)
+    elif args.emit in ("module", "python"):
+        from .codegen import render
+
+        _write(render(out, emit=args.emit), args.output)
     elif args.emit == "text":
         _write(str(out), args.output)
     else:
@@ -175,6 +179,21 @@ PYSYFT_INPUTS = ("example inputs of a PySyft plan: comma-separated state .pb fil
                  "and JSON literals such as [64.0], in the role's input order")
 
 
+def cmd_coverage(args) -> Exit:
+    import re
+
+    from .conformance.report import coverage_table, load_results
+
+    doc = load_results(args.results)
+    if args.json:
+        _write(json.dumps({k: doc[k] for k in ("torch", "rules", "summary", "core_aten")}
+                          | {"ops": {op: v for op, v in doc["ops"].items()
+                                     if not args.op or re.search(args.op, op)}}, indent=1), None)
+    else:
+        _write(coverage_table(doc, args.op, args.target), None)
+    return Exit.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="threepio", description="Translate PyTorch programs to "
                                 "TensorFlow.js, TensorFlow and NumPy, and prove the numbers.")
@@ -209,8 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("translate", help="translate a plan to tfjs, tf or numpy")
     plan_source(sp, inputs=True)
     sp.add_argument("--to", required=True, choices=("tfjs", "tf", "numpy"))
-    sp.add_argument("--emit", choices=("json", "text"), default="json",
-                    help="op list as plan JSON (default) or printed text")
+    sp.add_argument("--emit", choices=("json", "text", "module", "python"), default="json",
+                    help="op list as plan JSON (default) or printed text; or generated code: "
+                         "an ES module (--to tfjs) or a Python module (--to tf, numpy)")
     sp.add_argument("--format", choices=("threepio", "pysyft"), default="threepio",
                     help="pysyft: write a PySyft plan .pb whose tfjs role syft.js runs, next to "
                          "the source's torch role")
@@ -237,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--compile", action="store_true")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_check)
+
+    sp = sub.add_parser("coverage", help="what is proven, refused or failing, per op and "
+                        "target (from the latest `make conformance` results)")
+    sp.add_argument("--op", help="regular expression on OpInfo op names")
+    sp.add_argument("--target", choices=("numpy", "tf", "tfjs"))
+    sp.add_argument("--results", help="results JSON (default: docs/coverage.json)")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_coverage)
 
     sp = sub.add_parser("translate-command",
                         help="translate one PyTorch call, e.g. "

@@ -75,10 +75,23 @@ class _Translator:
         return f"{base}_{k}"
 
     def map_type(self, t: TensorType | None) -> TensorType | None:
-        return None if t is None else TensorType(self.rules.map_dtype(t.dtype), t.shape)
+        if t is None:
+            return None
+        why = self.rules.unsupported_dtype(t.dtype)
+        if why is not None:
+            raise _Refused(f"{t.dtype} values cannot be represented on {self.rules.target}: "
+                           f"{why}")
+        return TensorType(self.rules.map_dtype(t.dtype), t.shape)
 
     # -- plan boundaries ---------------------------------------------------------------------
     def inputs(self):
+        try:
+            self._inputs()
+        except _Refused as e:
+            raise TranslationError(f"plan {self.src.name!r}: {e}", target=self.rules.target) \
+                from None
+
+    def _inputs(self):
         for v in self.src.inputs:
             nv = Value(v.name, self.map_type(v.type))
             self.out.inputs.append(nv)
@@ -147,6 +160,8 @@ class _Translator:
             bound = self.bind(rule, op)
         except ExprError as e:
             raise self.error(index, op, f"{e} (rule {rule.where})") from None
+        except _Refused as e:
+            raise self.error(index, op, str(e)) from None
         ctx.vars.update(bound)
         ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
         try:

@@ -5,9 +5,9 @@ Outcomes per target: ``pass`` (values within tolerance, dtype as mapped), ``pass
 random op: shape, dtype and finiteness checked, not values), ``refused`` (translation or input
 conversion refused with a reason: honest, not a wrong number), ``fail`` (wrong values or dtype),
 ``error`` (the target raised while running), ``untraceable``/``no-sample``/``python-value``/
-``not-dense`` (the case never reached translation; the same for every target), and
-``harness-error`` (the conformance runner itself failed on the case: listed, never hidden). The generic runner never
-branches on op names; the expectations table does that.
+``not-dense``/``no-numpy-dtype`` (the case never reached translation; the same for every
+target), and ``harness-error`` (the conformance runner itself failed on the case: listed,
+never hidden). The generic runner never branches on op names; the expectations table does that.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ import numpy as np
 from ..errors import PlanInputError, ThreepioError, TranslationError
 
 TARGETS = ("numpy", "tf", "tfjs")
+_NO_NUMPY = {"torch.bfloat16", "torch.complex32", "torch.float8_e4m3fn", "torch.float8_e5m2",
+             "torch.float8_e4m3fnuz", "torch.float8_e5m2fnuz", "torch.uint16", "torch.uint32",
+             "torch.uint64"}
 
 
 @dataclass
@@ -86,6 +89,11 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu") -> Ca
         if any(x.layout != torch.strided or x.is_quantized for x in ref + again):
             r.set_all(targets, "not-dense", "returns a sparse or quantized tensor")
             return r
+        odd = {str(x.dtype) for x in list(tensors) + ref} & _NO_NUMPY
+        if odd:
+            r.set_all(targets, "no-numpy-dtype", f"uses {', '.join(sorted(odd))}, which NumPy "
+                                                 "arrays (the plans' interchange) cannot hold")
+            return r
         random = any(a.shape != b.shape or not torch.equal(a, b) and not (
             a.is_floating_point() and torch.allclose(a, b, equal_nan=True, rtol=0, atol=0))
             for a, b in zip(ref, again))
@@ -99,7 +107,7 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu") -> Ca
         r.set_all(targets, "untraceable", f"traced {len(plan.outputs)} outputs, eager "
                                           f"returned {len(ref)}")
         return r
-    refs = [x.detach().numpy() for x in ref]
+    refs = [x.detach().resolve_conj().resolve_neg().numpy() for x in ref]
     for target in targets:
         try:
             tp = translate(plan, target)

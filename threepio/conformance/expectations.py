@@ -31,7 +31,12 @@ class Expectations:
     def tolerance_of(self, op: str, target: str, dtype: str) -> float:
         if dtype.startswith(("int", "uint", "bool")):
             return 0.0
-        return self.tolerance.get((op, target, dtype), BASE_TOLERANCE.get(target, 1e-5))
+        if (op, target, dtype) in self.tolerance:
+            return self.tolerance[(op, target, dtype)]
+        from ..rules.loader import load_rules
+
+        rules = load_rules(target).tolerance  # the target's tolerance by source dtype
+        return float(rules.get(dtype, rules.get("float32", BASE_TOLERANCE.get(target, 1e-5))))
 
     def expected(self, op: str, target: str, status: str) -> str:
         """The status after applying the table: xfail/xpass for marked ops."""

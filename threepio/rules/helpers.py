@@ -5,6 +5,7 @@ constant. Every helper takes the translation context first."""
 from __future__ import annotations
 
 import builtins
+import math
 
 from .expr import ExprError
 
@@ -154,10 +155,10 @@ HELPERS = {
     "len": _wrap(len), "range": _wrap(lambda *a: list(builtins.range(*a))),
     "list": _wrap(list), "min": _wrap(builtins.min), "max": _wrap(builtins.max),
     "abs": _wrap(builtins.abs), "int": _wrap(int), "float": _wrap(float), "all": _wrap(all),
-    "any": _wrap(any), "sum": _wrap(builtins.sum), "prod": _wrap(
-        lambda xs: __import__("math").prod(xs)),
+    "any": _wrap(any), "sum": _wrap(builtins.sum), "prod": _wrap(math.prod),
     "reversed": _wrap(lambda xs: list(builtins.reversed(xs))),
-    "norm_dim": norm_dim, "norm_dims": norm_dims, "reduce_axes": reduce_axes, "perm_swap": perm_swap,
+    "norm_dim": norm_dim, "norm_dims": norm_dims, "reduce_axes": reduce_axes,
+    "perm_swap": perm_swap,
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
     "pair": pair,

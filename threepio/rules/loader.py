@@ -5,7 +5,8 @@ A file holds the target's policies and its rules::
     target: tfjs
     prefixes: [tf]                     # calls starting with these emit target commands
     cast: "tf.cast(x, dtype)"          # how a value changes dtype
-    dtypes: {int64: {to: int32, checked: true, why: "TF.js has no int64"}}
+    dtypes: {int64: {to: int32, checked: true, why: "TF.js has no int64"},
+             complex128: {to: null, why: "..."}}   # null: refused wherever it appears
     weak_scalars: [float32]            # tensor dtypes a bare number literal combines with exactly
     tolerance: {float32: 1.0e-4}
     families:                          # a template declared once for many commands
@@ -96,7 +97,8 @@ def parse_rules(text: str, filename: str, target: str) -> RuleSet:
     rs.tolerance = dict(doc.get("tolerance", {}))
     for dt, spec in (doc.get("dtypes") or {}).items():
         if not isinstance(spec, dict) or {"to", "why"} - set(spec):
-            c.fail(doc["dtypes"], dt, "a dtype entry needs 'to' and 'why'")
+            c.fail(doc["dtypes"], dt, "a dtype entry needs 'to' (a dtype, or null when the "
+                                      "target cannot hold it) and 'why'")
         rs.dtypes[dt] = DtypeMap(spec["to"], bool(spec.get("checked", False)), spec["why"])
     for fam_name, fam in (doc.get("families") or {}).items():
         c.family(rs, doc["families"], fam_name, fam)

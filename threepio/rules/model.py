@@ -35,7 +35,7 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class DtypeMap:
-    to: str
+    to: str | None  # None: the target cannot hold this dtype; translation refuses it
     checked: bool
     why: str
 
@@ -57,7 +57,12 @@ class RuleSet:
 
     def map_dtype(self, dtype: str) -> str:
         m = self.dtypes.get(dtype)
-        return m.to if m else dtype
+        return m.to if m and m.to else dtype
+
+    def unsupported_dtype(self, dtype: str) -> str | None:
+        """Why the target cannot hold ``dtype`` at all, or None."""
+        m = self.dtypes.get(dtype)
+        return m.why if m is not None and m.to is None else None
 
     def get(self, key: str) -> Rule | None:
         return self.rules.get(key)

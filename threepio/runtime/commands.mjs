@@ -3,6 +3,7 @@
 export const COMMANDS = Object.freeze([
   "tf.abs",
   "tf.add",
+  "tf.any",
   "tf.argMax",
   "tf.broadcastTo",
   "tf.cast",
@@ -58,4 +59,5 @@ export const COMMANDS = Object.freeze([
   "tf.tanh",
   "tf.transpose",
   "tf.where",
+  "tf.zeros",
 ]);

@@ -1,11 +1,16 @@
 /**
- * threepio TF.js op-list executor (browser-safe ES module, no Node APIs, no imports).
+ * threepio TF.js op-list executor (browser-safe ES module, no Node APIs; its only import is
+ * the sibling data module ./commands.mjs, the allowlist of commands).
  *
  * Runs a translated threepio plan (`"namespace": "tfjs"`, layout in threepio/plan_json.py)
- * with a `tf` object supplied by the caller (tfjs-core with any registered backend):
+ * with a `tf` object supplied by the caller (tfjs-core with any registered backend). In a page
+ * without a bundler, load the UMD builds first (they define the global `tf`; see README, "In
+ * the browser"):
  *
+ *   <script src="/node_modules/@tensorflow/tfjs-core/dist/tf-core.es2017.js"></script>
+ *   <script src="/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.es2017.js">
+ *   </script>
  *   <script type="module">
- *     import * as tf from 'https://.../tf.fesm.js';
  *     import { loadPlan, runPlan } from './executor.mjs';
  *     const plan = loadPlan(tf, await (await fetch('step.tfjs.json')).json());
  *     const [loss] = runPlan(tf, plan, [x, y]);   // tensors in plan input order

@@ -72,11 +72,11 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
             from e
     _functionalize_inplace(gm)
     plan = _to_plan(gm, name, names)
-    plan.examples = [t.detach().numpy().copy() for t in inputs]
+    plan.examples = [t.detach().resolve_conj().resolve_neg().numpy().copy() for t in inputs]
     return plan
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _core_decompositions() -> dict:
     """The Core ATen decomposition table as a plain dict, built once: torch's lazy table costs
     about 80 ms to materialize on every make_fx call."""
