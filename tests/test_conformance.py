@@ -1,0 +1,89 @@
+"""Conformance in CI: a representative subset of the OpInfo matrix (the full matrix is
+`make conformance`), the expectations table, and the committed results staying in sync."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from threepio.conformance.cases import entries, op_key
+from threepio.conformance.expectations import load_expectations
+from threepio.conformance.matrix import rules_digest, run_matrix
+from threepio.errors import RuleFileError
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+SUBSET = ("add", "sub", "mul", "div.no_rounding_mode", "exp", "log", "abs", "neg",
+          "nn.functional.relu", "sigmoid", "tanh", "sum", "mean", "amax", "argmax", "softmax",
+          "log_softmax", "matmul", "mm", "addmm", "nn.functional.linear",
+          "nn.functional.conv2d", "nn.functional.max_pool2d", "where", "eq", "gt", "permute",
+          "reshape", "view", "transpose", "flatten", "squeeze", "unsqueeze", "expand", "clone",
+          "gather", "t", "maximum", "rsqrt", "floor")
+
+
+@pytest.fixture(scope="module")
+def subset():
+    pattern = re.compile("^(" + "|".join(re.escape(k) for k in SUBSET) + ")$")
+    return run_matrix(lambda k: pattern.match(k) is not None, max_per_dtype=2)
+
+
+def test_subset_has_no_wrong_numbers(subset):
+    """Zero silent mismatches: every case passes, or is refused with a reason, or is an
+    expected failure listed with its reason in tests/conformance/expectations.yaml."""
+    bad = [f for f in subset["failures"] if f["status"] in ("fail", "error", "xpass")]
+    assert not bad, "\n".join(f"{f['case']} on {f['target']}: {f['status']}: {f['detail']}"
+                              for f in bad)
+
+
+def test_subset_covers_every_selected_op(subset):
+    assert sorted(subset["ops"]) == sorted(SUBSET)
+    for op, per in subset["ops"].items():
+        for target, data in per.items():
+            assert sum(data["counts"].values()) > 0, (op, target)
+
+
+def test_subset_proves_the_spine_ops(subset):
+    for op in ("add", "mul", "exp", "nn.functional.relu", "mm", "nn.functional.linear",
+               "softmax", "sum"):
+        for target in ("numpy", "tf", "tfjs"):
+            counts = subset["ops"][op][target]["counts"]
+            assert counts.get("pass", 0) > 0, (op, target, counts)
+
+
+def test_expectations_table_entries_need_reasons(tmp_path):
+    bad = tmp_path / "e.yaml"
+    bad.write_text("ops:\n  add:\n    tfjs: {xfail: ''}\n")
+    with pytest.raises(RuleFileError, match="e.yaml:2: add: xfail needs a reason"):
+        load_expectations(bad)
+    bad.write_text("ops:\n  add:\n    all: {tolerance: {float32: 1.0e-3}}\n")
+    with pytest.raises(RuleFileError, match="a tolerance needs a 'why'"):
+        load_expectations(bad)
+
+
+def test_xfail_that_passes_fails_the_run(tmp_path):
+    table = tmp_path / "e.yaml"
+    table.write_text("ops:\n  add:\n    numpy: {xfail: 'pretend add is broken'}\n")
+    ex = load_expectations(table)
+    assert ex.expected("add", "numpy", "pass") == "xpass"
+    assert ex.expected("add", "numpy", "fail") == "xfail"
+    assert ex.expected("add", "tf", "pass") == "pass"
+
+
+def test_expectations_name_real_ops():
+    keys = {op_key(e) for e in entries()}
+    ex = load_expectations()
+    assert {op for op, _ in ex.xfail} <= keys
+    assert {op for op, _, _ in ex.tolerance} <= keys
+
+
+def test_committed_results_are_complete_and_in_sync():
+    """docs/coverage.json covers every OpInfo entry and was produced by the shipped rules
+    (regenerate with `make conformance` after changing mappings/)."""
+    doc = json.loads((DOCS / "coverage.json").read_text())
+    assert doc["rules"] == rules_digest(), "mappings/ changed: run `make conformance`"
+    assert set(doc["ops"]) == {op_key(e) for e in entries()}
+    md = (DOCS / "coverage.md").read_text()
+    from threepio.conformance.report import markdown
+
+    assert md == markdown(doc)
+    assert "docs/coverage.md" in (DOCS.parent / "README.md").read_text()
