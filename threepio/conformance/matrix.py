@@ -32,6 +32,7 @@ def _run_entry(args):
     entry = op_db()[index]
     ex = load_expectations(targets=targets)
     out = []
+    supported = sorted(str(d).removeprefix("torch.") for d in entry.supported_dtypes("cpu"))
     for case in cases(entry, dtypes, max_per_dtype):
         try:
             r = run_case(case, targets, ex.tolerance_of, tfjs_backend)
@@ -40,6 +41,13 @@ def _run_entry(args):
             r.set_all(targets, "harness-error", f"{type(e).__name__}: {str(e)[:200]}")
         for t in targets:
             r.status[t] = ex.expected(r.op, t, r.status[t])
+        out.append(r)
+    if not out:  # every entry appears in the results, even one with no sample to run here
+        from .cases import op_key
+
+        r = CaseResult(f"{op_key(entry)}[-]", op_key(entry), "-")
+        r.set_all(targets, "no-sample", f"no CPU sample in {', '.join(dtypes)}; the op supports "
+                                        f"{', '.join(supported) or 'no dtype on the CPU'}")
         out.append(r)
     return out
 
