@@ -113,30 +113,9 @@ def mnist_plan():
             break
     else:
         return None
-    from threepio.compat import Command
-    from threepio.ir import TensorType
-    from threepio.pysyft.schema import Plan
+    from threepio.compat import pysyft_commands
 
-    def arg(a):
-        kind = a.WhichOneof("arg")
-        if kind == "arg_placeholder_id":
-            return PlaceholderId(a.arg_placeholder_id.id.id_int)
-        if kind == "arg_list":
-            return [arg(x) for x in a.arg_list.args]
-        return list(a.arg_shape.dims) if kind == "arg_shape" else getattr(a, kind)
-
-    role = Plan.FromString(path.read_bytes()).roles["torch"]
-    cmds = []
-    for a in role.actions:
-        args = [arg(x) for x in a.args]
-        if a.WhichOneof("target") == "target_placeholder_id":
-            args.insert(0, PlaceholderId(a.target_placeholder_id.id.id_int))
-        cmds.append(Command(a.command.split(".")[-1], args,
-                            {k: arg(v) for k, v in a.kwargs.items()},
-                            placeholder_output=PlaceholderId(a.return_placeholder_ids[0].id.id_int)))
-    shapes = {p.id.id_int: tuple(p.expected_shape.dims) for p in role.placeholders}
-    types = {PlaceholderId(i.id_int): TensorType("float32", shapes[i.id_int])
-             for i in role.input_placeholder_ids}
+    cmds, types, _ = pysyft_commands(path, placeholder=PlaceholderId)
     return cmds, types
 
 

@@ -349,31 +349,10 @@ def _pysyft_mnist_plan():
 
 
 def pysyft_commands(path):
-    """PySyft's translator loop: one Command per action, target first; ``add_`` (in place)
-    becomes ``add`` writing the same placeholder, as threepio.pysyft.reader rewrites it."""
-    from threepio.pysyft.schema import Plan as PlanMessage
+    """PySyft's translator loop over the fixture: one Command per action, target first."""
+    from threepio.compat import pysyft_commands as commands
 
-    def arg(a):
-        kind = a.WhichOneof("arg")
-        if kind == "arg_placeholder_id":
-            return PlaceholderId(a.arg_placeholder_id.id.id_int)
-        if kind == "arg_list":
-            return [arg(x) for x in a.arg_list.args]
-        return list(a.arg_shape.dims) if kind == "arg_shape" else getattr(a, kind)
-
-    role = PlanMessage.FromString(path.read_bytes()).roles["torch"]
-    cmds = []
-    for a in role.actions:
-        args = [arg(x) for x in a.args]
-        if a.WhichOneof("target") == "target_placeholder_id":
-            args.insert(0, PlaceholderId(a.target_placeholder_id.id.id_int))
-        cmds.append(Command(a.command.split(".")[-1], args, {k: arg(v) for k, v in
-                                                               a.kwargs.items()},
-                            placeholder_output=PlaceholderId(a.return_placeholder_ids[0].id.id_int)))
-    shapes = {p.id.id_int: tuple(p.expected_shape.dims) for p in role.placeholders}
-    inputs = [PlaceholderId(i.id_int) for i in role.input_placeholder_ids]
-    return (cmds, {p: f32(*shapes[p.value]) for p in inputs},
-            [PlaceholderId(i.id_int) for i in role.output_placeholder_ids])
+    return commands(path, placeholder=PlaceholderId)
 
 
 def test_pysyft_mnist_plan_all_95_actions():

@@ -642,3 +642,43 @@ def _same(a, b) -> bool:
     if _is_tensor(a) or _is_tensor(b):
         return _is_tensor(a) and _is_tensor(b) and _key(a) == _key(b)
     return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
+def pysyft_commands(plan, role: str = "torch", placeholder=Placeholder):
+    """A PySyft plan's role as the Commands PySyft 0.2.x's translator loop built: one per
+    action, the target placeholder first as the implicit ``self``, keyword arguments as they
+    were, and the action's first return placeholder as ``placeholder_output``.
+
+    ``plan``: a path or the bytes of a ``syft_proto.execution.v1.Plan``. ``placeholder`` makes
+    a placeholder object from an id (PySyft's ``PlaceholderId``, or :class:`Placeholder`).
+    Returns ``(commands, {input placeholder: TensorType}, [output placeholders])``; input types
+    come from the placeholders' ``expected_shape`` (float32, as PySyft's plans are).
+    """
+    from pathlib import Path
+
+    from .pysyft.schema import Plan as PlanMessage
+
+    data = plan if isinstance(plan, (bytes, bytearray)) else Path(plan).read_bytes()
+    msg = PlanMessage.FromString(data)
+    r = msg.roles[role] if role in msg.roles else msg.role
+
+    def arg(a):
+        kind = a.WhichOneof("arg")
+        if kind == "arg_placeholder_id":
+            return placeholder(a.arg_placeholder_id.id.id_int)
+        if kind == "arg_list":
+            return [arg(x) for x in a.arg_list.args]
+        return list(a.arg_shape.dims) if kind == "arg_shape" else getattr(a, kind)
+
+    cmds = []
+    for a in r.actions:
+        args = [arg(x) for x in a.args]
+        if a.WhichOneof("target") == "target_placeholder_id":
+            args.insert(0, placeholder(a.target_placeholder_id.id.id_int))
+        cmds.append(Command(a.command.split(".")[-1], args,
+                            {k: arg(v) for k, v in a.kwargs.items()},
+                            placeholder_output=placeholder(a.return_placeholder_ids[0].id.id_int)))
+    shapes = {p.id.id_int: tuple(p.expected_shape.dims) for p in r.placeholders}
+    types = {placeholder(i.id_int): TensorType("float32", shapes[i.id_int])
+             for i in r.input_placeholder_ids}
+    return cmds, types, [placeholder(i.id_int) for i in r.output_placeholder_ids]
