@@ -19,7 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["conv2d_nchw", "conv2d_backward_input", "conv2d_backward_weight", "erf",
-           "max_pool2d", "max_pool2d_indices", "max_pool2d_backward"]
+           "max_pool2d", "max_pool2d_indices", "max_pool2d_backward", "cat"]
 
 
 # -- argument checks ---------------------------------------------------------------------------
@@ -214,6 +214,18 @@ def max_pool2d_backward(grad, indices, input_shape):
     out = np.zeros(lead * plane, dtype=grad.dtype)
     np.add.at(out, flat, grad.reshape(-1))
     return out.reshape(input_shape)
+
+
+# -- joining -----------------------------------------------------------------------------------
+def cat(tensors, axis, dtype):
+    """``torch.cat(tensors, axis)`` with the result ``dtype`` (PyTorch's promoted type; each
+    input is cast to it). PyTorch skips legacy empty tensors (1-D with no elements) whatever
+    the rank of the others; when every input is one, the result is an empty 1-D tensor."""
+    arrays = [np.asarray(t) for t in tensors]
+    kept = [a for a in arrays if not (a.ndim == 1 and a.size == 0)]
+    if not kept:
+        return np.zeros((0,), dtype=dtype)
+    return np.concatenate(kept, axis=int(axis), dtype=dtype, casting="unsafe")
 
 
 # -- elementwise -------------------------------------------------------------------------------

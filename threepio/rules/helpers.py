@@ -127,6 +127,18 @@ def scalar(ctx, value, dtype):
     return ctx.constant(value, dtype)
 
 
+def to_each(ctx, xs, dtype):
+    """``to(x, dtype)`` for every item of a list (``cat``'s tensors)."""
+    return [to(ctx, x, dtype) for x in xs]
+
+
+def drop_legacy_empty(ctx, xs):
+    """The tensors of a list without 1-D empty ones (shape [0]), which ``torch.cat`` skips
+    whatever the other inputs' shapes (a legacy rule)."""
+    return [x for x in xs if not (hasattr(x, "is_symbolic") and x.type is not None
+                                  and x.type.shape == (0,))]
+
+
 def const(ctx, data, dtype):
     return ctx.constant(data, dtype)
 
@@ -161,5 +173,5 @@ HELPERS = {
     "perm_swap": perm_swap,
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
-    "pair": pair,
+    "pair": pair, "to_each": to_each, "drop_legacy_empty": drop_legacy_empty,
 }
