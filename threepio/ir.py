@@ -250,6 +250,17 @@ class Plan:
         Path(path).write_text(self.to_json() if not str(path).endswith(".txt") else str(self))
 
 
+def fresh_name(base: str, used: set[str]) -> str:
+    """``base``, or ``base_1``, ``base_2``... whichever is not in ``used``; adds it to ``used``.
+    The one allocator of value names (tracers, importers, the translator)."""
+    name, k = base, 0
+    while name in used:
+        k += 1
+        name = f"{base}_{k}"
+    used.add(name)
+    return name
+
+
 def _refs(items) -> Iterator[str]:
     for a in items:
         if isinstance(a, Ref):

@@ -35,7 +35,7 @@ from pathlib import PurePath
 import numpy as np
 
 from ..errors import PlanFormatError, PlanInputError, ThreepioError
-from ..ir import NAME_RE, Constant, Op, Plan, Ref, TensorType, Value
+from ..ir import NAME_RE, Constant, Op, Plan, Ref, TensorType, Value, fresh_name
 from . import schema
 from .tensors import load_bytes, parse, to_array
 
@@ -88,12 +88,7 @@ class _Reader:
         return None
 
     def fresh(self, base: str) -> str:
-        name, k = base, 0
-        while name in self.used:
-            k += 1
-            name = f"{base}_{k}"
-        self.used.add(name)
-        return name
+        return fresh_name(base, self.used)
 
     def define(self, ph_id) -> str:
         """A new value for placeholder ``ph_id`` (its first, or a newer SSA version)."""

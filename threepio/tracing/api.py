@@ -43,7 +43,7 @@ from torch.overrides import TorchFunctionMode, get_overridable_functions
 from torch.utils._pytree import tree_flatten
 
 from ..errors import ExecutionError, PlanInputError, TraceError
-from ..ir import DTYPE_SHORT, Constant, DType, Op, Plan, Ref, TensorType, Value
+from ..ir import DTYPE_SHORT, Constant, DType, Op, Plan, Ref, TensorType, Value, fresh_name
 
 __all__ = ["public_name", "run_api_plan", "trace_api"]
 
@@ -207,13 +207,7 @@ class _Recorder(TorchFunctionMode):
 
     def fresh(self, base: str) -> str:
         base = base.strip("_") or "v"
-        base = base if base[0].isalpha() else f"v{base}"
-        name, i = base, 0
-        while name in self.used:
-            i += 1
-            name = f"{base}_{i}"
-        self.used.add(name)
-        return name
+        return fresh_name(base if base[0].isalpha() else f"v{base}", self.used)
 
     def bind(self, t: torch.Tensor, name: str) -> Value:
         self.names[id(t)] = name

@@ -14,7 +14,7 @@ import inspect
 import os
 
 from ..errors import TraceError
-from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value
+from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value, fresh_name
 
 # kwargs that only place or lay out memory on the CPU; they do not change values
 _PLACEMENT_KWARGS = ("device", "layout", "pin_memory", "memory_format", "non_blocking")
@@ -179,13 +179,8 @@ def _to_plan(gm, name: str, input_names: list[str]) -> Plan:
     taken: set[str] = set(input_names)
 
     def fresh(base: str) -> str:
-        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "v"
-        nm, k = base, 0
-        while nm in taken:
-            k += 1
-            nm = f"{base}_{k}"
-        taken.add(nm)
-        return nm
+        return fresh_name("".join(c if c.isalnum() or c == "_" else "_" for c in base) or "v",
+                          taken)
 
     def arg(a, where):
         if isinstance(a, torch.fx.Node):
