@@ -236,3 +236,19 @@ REFUSED = {
     ("tfjs", "aten.convolution.default-int"): "float32 only",
     ("tf", "aten.convolution.default-int"): "no integer kernels",
 }
+
+
+def _parts():
+    """Samples of the mapping part files (``mappings/<target>/<part>.yaml``) live in
+    ``tests/samples/<part>.py``, each with its own ``SAMPLES`` list and optional ``REFUSED``."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "samples").glob("*.py")):
+        if path.stem != "__init__":
+            yield importlib.import_module(f"samples.{path.stem}")
+
+
+for _m in _parts():
+    SAMPLES += _m.SAMPLES
+    REFUSED.update(getattr(_m, "REFUSED", {}))

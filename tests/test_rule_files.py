@@ -64,6 +64,24 @@ def test_wrong_target_is_refused():
         parse_rules(HEADER + "rules: {}\n", "x.yaml", "tf")
 
 
+def test_part_files_add_rules_and_name_their_own_lines():
+    main = HEADER + "rules:\n  aten.neg.default: {torch: neg(self), emit: tf.neg(self)}\n"
+    part = "target: tfjs\nrules:\n  aten.abs.default: {torch: abs(self), emit: tf.abs(self)}\n"
+    rs = parse_rules(main, "tfjs.yaml", "tfjs", [(part, "tfjs/unary.yaml")])
+    assert set(rs.rules) == {"aten.neg.default", "aten.abs.default"}
+    assert rs.rules["aten.abs.default"].where == "tfjs/unary.yaml:3"
+    assert rs.files == ["tfjs.yaml", "tfjs/unary.yaml"]
+    dup = part.replace("abs", "neg")
+    with pytest.raises(RuleFileError, match=r"^tfjs/unary\.yaml:3: 'aten\.neg\.default' is "
+                                            r"already defined at tfjs\.yaml:6"):
+        parse_rules(main, "tfjs.yaml", "tfjs", [(dup, "tfjs/unary.yaml")])
+    with pytest.raises(RuleFileError, match=r"^tfjs/x\.yaml:1: a part file holds only 'target', "
+                                            r"'families' and 'rules'; \['dtypes'\] belong in"):
+        parse_rules(main, "tfjs.yaml", "tfjs", [("dtypes: {}\n" + part, "tfjs/x.yaml")])
+    with pytest.raises(RuleFileError, match=r"^tfjs/x\.yaml:1: 'target' must be 'tfjs'"):
+        parse_rules(main, "tfjs.yaml", "tfjs", [(part.replace("tfjs", "tf", 1), "tfjs/x.yaml")])
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_shipped_mappings_load(target):
     rules = load_rules(target)

@@ -16,11 +16,13 @@ PASSING = ("pass", "pass-random")
 
 def rules_digest() -> str:
     """A digest of the shipped mapping files: results are in sync when it matches."""
-    from ..rules.loader import mappings_dir
+    from ..rules.loader import TARGETS, mappings_dir, part_files
 
     h = hashlib.sha256()
-    for p in sorted(mappings_dir().glob("*.yaml")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for target in TARGETS:
+        main = mappings_dir() / f"{target}.yaml"
+        for p in (main, *part_files(main)):
+            h.update(f"{target}/{p.name}".encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -71,15 +71,30 @@ def _cached(target: str) -> RuleSet:
     return _load(target, mappings_dir() / f"{target}.yaml")
 
 
-def _load(target: str, path: Path) -> RuleSet:
+def part_files(path: Path) -> list[Path]:
+    """The part files of the map at ``path``: ``<target>/*.yaml`` beside it, sorted by name."""
+    folder = path.with_suffix("")
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text()
+        return path.read_text()
     except OSError as e:
         raise RuleFileError(f"cannot read mapping file {path}: {e.strerror}") from None
-    return parse_rules(text, path.name, target)
 
 
-def parse_rules(text: str, filename: str, target: str) -> RuleSet:
+def _load(target: str, path: Path) -> RuleSet:
+    """The map at ``path`` (the header: target, prefixes, dtypes, ... and its own rules) plus the
+    part files of ``<target>/`` beside it, which hold only ``families`` and ``rules``."""
+    parts = [(_read(p), f"{path.stem}/{p.name}") for p in part_files(path)]
+    return parse_rules(_read(path), path.name, target, parts)
+
+
+def parse_rules(text: str, filename: str, target: str,
+                parts: list[tuple[str, str]] = ()) -> RuleSet:
+    """Compile a map (``text`` read from ``filename``) and its part files (``(text, filename)``
+    pairs) into one rule set; a key defined twice anywhere is an error naming both places."""
     doc = load_yaml(text, filename)
     if not isinstance(doc, LineDict):
         raise RuleFileError(f"{filename}:1: a mapping file is a YAML mapping with 'target' and "
@@ -100,13 +115,21 @@ def parse_rules(text: str, filename: str, target: str) -> RuleSet:
             c.fail(doc["dtypes"], dt, "a dtype entry needs 'to' (a dtype, or null when the "
                                       "target cannot hold it) and 'why'")
         rs.dtypes[dt] = DtypeMap(spec["to"], bool(spec.get("checked", False)), spec["why"])
-    for fam_name, fam in (doc.get("families") or {}).items():
-        c.family(rs, doc["families"], fam_name, fam)
-    rules = doc.get("rules")
-    if not isinstance(rules, LineDict):
-        c.fail(doc, "rules", "'rules' must be a mapping from source command to rule")
-    for key, body in rules.items():
-        c.add(rs, c.rule(rules, key, body))
+    c.body(rs)
+    for part_text, part_name in parts:
+        part = load_yaml(part_text, part_name)
+        pc = _Compiler(part_name, part if isinstance(part, LineDict) else LineDict())
+        if not isinstance(part, LineDict):
+            raise RuleFileError(f"{part_name}:1: a part file is a YAML mapping with 'target' and "
+                                "'rules'")
+        if part.get("target") != target:
+            pc.fail(part, "target", f"'target' must be {target!r}, got {part.get('target')!r}")
+        extra = set(part) - {"target", "families", "rules"}
+        if extra:
+            pc.fail(part, sorted(extra)[0], f"a part file holds only 'target', 'families' and "
+                    f"'rules'; {sorted(extra)} belong in {filename}")
+        rs.files.append(part_name)
+        pc.body(rs)
     for rule in rs.rules.values():
         c.check_commands(rs, rule)
     return rs
@@ -116,6 +139,16 @@ class _Compiler:
     def __init__(self, filename: str, doc: LineDict):
         self.filename = filename
         self.doc = doc
+
+    def body(self, rs: RuleSet):
+        doc = self.doc
+        for fam_name, fam in (doc.get("families") or {}).items():
+            self.family(rs, doc["families"], fam_name, fam)
+        rules = doc.get("rules", LineDict() if "families" in doc else None)
+        if not isinstance(rules, LineDict):
+            self.fail(doc, "rules", "'rules' must be a mapping from source command to rule")
+        for key, body in rules.items():
+            self.add(rs, self.rule(rules, key, body))
 
     def fail(self, parent, key, msg):
         line = parent.lines.get(key, parent.line) if isinstance(parent, LineDict) else "?"
@@ -213,7 +246,7 @@ class _Compiler:
                     if call.func.split(".", 1)[0] in rs.prefixes and "." in call.func:
                         if rs.positional_only and call.kwargs:
                             raise RuleFileError(
-                                f"{self.filename}:{case.line}: rule {rule.key!r}: "
+                                f"{rule.where.rsplit(':', 1)[0]}:{case.line}: rule {rule.key!r}: "
                                 f"{call.func} takes positional arguments only on {rs.target}")
                         rs.commands.add(call.func)
         for c in walk_calls(rs.cast):
