@@ -275,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="type of a tensor argument, e.g. x=f32[64,10] (repeatable)")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_translate_command)
+
+    from .catalog.cli import add_subcommands
+
+    add_subcommands(sub)
     return p
 
 
