@@ -28,6 +28,10 @@ class TorchInterpreter(Interpreter):
             if not isinstance(op, torch._ops.OpOverload):
                 raise ExecutionError(f"{target} is not an ATen operator of torch "
                                      f"{torch.__version__}")
+            if any(a.name == "memory_format" for a in op._schema.arguments):
+                # plan values have no strides (tracing drops memory_format): a copy is
+                # contiguous, as on every target, so a later aten.view of it works
+                return lambda *a, **k: op(*a, **{"memory_format": torch.contiguous_format, **k})
             return op
         from ..tracing.api import _DESCRIPTORS, _decode, _public
 
