@@ -15,9 +15,11 @@ class Ctx:
         self.vars = dict(vars)
         self.emitted = []
 
-    def emit(self, cmd, args, kwargs):
+    def emit(self, cmd, args, kwargs, n_outputs=1):
         self.emitted.append((cmd, args, kwargs))
-        return f"<{cmd}#{len(self.emitted)}>"
+        k = len(self.emitted)
+        return f"<{cmd}#{k}>" if n_outputs == 1 else tuple(f"<{cmd}#{k}.{j}>"
+                                                             for j in range(n_outputs))
 
     def helper(self, name):
         return HELPERS.get(name)
@@ -49,6 +51,18 @@ def test_statements_and_calls_emit_in_order():
     assert emitted[0][1] == ["X", "W", False, True]
     assert emitted[1][1] == ["<tf.matMul#1>", "B"]
     assert value == "<tf.add#2>"
+
+
+def test_a_command_with_several_outputs_unpacks_into_names():
+    value, emitted = ev("v, i = tf.topk(x, 3)\n(i, v)", x="X")
+    assert emitted == [("tf.topk", ["X", 3], {})]
+    assert value == ("<tf.topk#1.1>", "<tf.topk#1.0>")
+    assert ev("a, b = pair(2)\na + b")[0] == 4
+
+
+def test_unpacking_the_wrong_number_of_values_is_an_error():
+    with pytest.raises(ExprError, match=r"cannot unpack \[2, 2\] into 3 names \(a, b, c\)"):
+        ev("a, b, c = pair(2)\na")
 
 
 def test_untaken_branch_emits_nothing():

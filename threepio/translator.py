@@ -316,9 +316,9 @@ class _Ctx:
             raise ExprError(f"a condition cannot call the target command {cmd}")
         if cmd not in self.rules.commands and not cmd == "":
             raise ExprError(f"{cmd} is not a declared command of {self.rules.target}")
-        out = Sym(Value("", None), pending=True)
-        self.emitted.append(_Emitted(cmd, tuple(args), kwargs, [out]))
-        return out
+        outs = [Sym(Value("", None), pending=True) for _ in range(n_outputs)]
+        self.emitted.append(_Emitted(cmd, tuple(args), kwargs, outs))
+        return outs[0] if n_outputs == 1 else tuple(outs)
 
     def cast(self, x, dtype):
         saved = dict(self.vars)

@@ -239,3 +239,22 @@ def erf(x):
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"erf takes a floating array, got {x.dtype}")
     return np.asarray(_erf64(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
+
+
+# -- sort --
+def sort(x, dim, descending, count=None):
+    """(values, int64 indices) of a stable sort along ``dim`` (NaN last ascending, first
+    descending; equal elements in index order), the first ``count`` when given."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    xt = np.moveaxis(x, dim, -1)
+    n = xt.shape[-1]
+    if descending:  # a stable ascending sort of the reversed dim, read backwards
+        idx = (n - 1 - np.argsort(xt[..., ::-1], axis=-1, kind="stable"))[..., ::-1]
+    else:
+        idx = np.argsort(xt, axis=-1, kind="stable")
+    if count is not None:
+        idx = idx[..., :count]
+    vals = np.take_along_axis(xt, idx, axis=-1)
+    return np.moveaxis(vals, -1, dim), np.moveaxis(idx.astype(np.int64), -1, dim)

@@ -114,6 +114,21 @@ class Call(Node):
         head = self.func.split(".", 1)[0]
         if "." in self.func and head in ctx.prefixes:
             return ctx.emit(self.func, args, kwargs)
+        return self._helper(ctx, args, kwargs)
+
+    def is_command(self, ctx) -> bool:
+        return "." in self.func and self.func.split(".", 1)[0] in ctx.prefixes
+
+    def ev_outputs(self, ctx, n: int) -> tuple:
+        """A target command with ``n`` outputs (``a, b = tf.topk(...)``); a helper's result is
+        unpacked like any sequence."""
+        args = [a.ev(ctx) for a in self.args]
+        kwargs = {k: v.ev(ctx) for k, v in self.kwargs}
+        if self.is_command(ctx):
+            return ctx.emit(self.func, args, kwargs, n_outputs=n)
+        return self._helper(ctx, args, kwargs)
+
+    def _helper(self, ctx, args, kwargs):
         fn = ctx.helper(self.func)
         if fn is None:
             raise ExprError(f"unknown function {self.func!r}: target commands start with "
@@ -205,12 +220,19 @@ class Neg(Node):
 
 @dataclass(frozen=True, slots=True)
 class Program(Node):
-    assigns: tuple[tuple[str, Node], ...]
+    assigns: tuple[tuple[tuple[str, ...], Node], ...]
     result: Node
 
     def ev(self, ctx):
-        for name, node in self.assigns:
-            ctx.vars[name] = node.ev(ctx)
+        for names, node in self.assigns:
+            if len(names) == 1:
+                ctx.vars[names[0]] = node.ev(ctx)
+                continue
+            vals = node.ev_outputs(ctx, len(names)) if isinstance(node, Call) else node.ev(ctx)
+            if not isinstance(vals, (list, tuple)) or len(vals) != len(names):
+                raise ExprError(f"cannot unpack {vals!r} into {len(names)} names "
+                                f"({', '.join(names)})")
+            ctx.vars.update(zip(names, vals))
         return self.result.ev(ctx)
 
 
@@ -275,7 +297,8 @@ def _build(tree) -> Any:
     if k in ("or_", "and_", "compare", "binop") and len(ch) == 1:
         return _build(ch[0])
     if k == "program":
-        assigns = tuple((str(a.children[0]), _build(a.children[1])) for a in ch[:-1])
+        assigns = tuple((tuple(str(t) for t in a.children[:-1]), _build(a.children[-1]))
+                        for a in ch[:-1])
         return Program(assigns, _build(ch[-1]))
     if k == "name":
         return Name(str(ch[0]))

@@ -135,6 +135,19 @@ def parse_rules(text: str, filename: str, target: str,
     return rs
 
 
+def _fill(v, fields):
+    """A family template with its member's fields filled in (strings inside cases too)."""
+    if isinstance(v, str):
+        return v.format(**fields)
+    if isinstance(v, LineDict):
+        d = LineDict({k: _fill(x, fields) for k, x in v.items()})
+        d.lines, d.line = v.lines, v.line
+        return d
+    if isinstance(v, list):
+        return [_fill(x, fields) for x in v]
+    return v
+
+
 class _Compiler:
     def __init__(self, filename: str, doc: LineDict):
         self.filename = filename
@@ -215,16 +228,22 @@ class _Compiler:
                     body.lines.get("emit", body.lines.get("unsupported", body.line)))
 
     def family(self, rs: RuleSet, parent: LineDict, name: str, fam):
-        if not isinstance(fam, LineDict) or "members" not in fam or "emit" not in fam:
-            self.fail(parent, name, f"family {name!r} needs 'torch', 'emit' and 'members'")
+        if not isinstance(fam, LineDict) or "members" not in fam or not (
+                "emit" in fam or "cases" in fam):
+            self.fail(parent, name, f"family {name!r} needs 'torch', 'emit' (or 'cases') and "
+                                    "'members'")
         for key, cmd in fam["members"].items():
             spec = cmd if isinstance(cmd, LineDict) else {"cmd": cmd}
             op = key.split(".")[1] if key.startswith("aten.") else key.rsplit(".", 1)[-1]
             fields = dict(fam.get("defaults") or {}, op=op)
             fields.update({k: v for k, v in spec.items() if isinstance(v, str)})
             fields.setdefault("cmd", "")
-            body = LineDict({k: v.format(**fields) if isinstance(v, str) else v
-                             for k, v in fam.items() if k not in ("members", "defaults")})
+            try:
+                body = LineDict({k: _fill(v, fields) for k, v in fam.items()
+                                 if k not in ("members", "defaults")})
+            except KeyError as e:
+                self.fail(fam["members"], key, f"family {name!r}: member {key!r} gives no value "
+                                               f"for the placeholder {{{e.args[0]}}}")
             for k in ("torch", "why", "tolerance"):
                 if k in spec:
                     body[k] = spec[k]

@@ -33,6 +33,7 @@ export const COMMANDS = Object.freeze([
   "tf.log1p",
   "tf.logSoftmax",
   "tf.logicalAnd",
+  "tf.logicalNot",
   "tf.logicalOr",
   "tf.logicalXor",
   "tf.matMul",

@@ -1,0 +1,40 @@
+"""Samples for mappings/<target>/sort.yaml: ties, NaN, infinities, signed zeros, ints, bools."""
+
+import torch
+from op_samples import S, b, f, i
+
+NAN = float("nan")
+INF = float("inf")
+TRICKY = torch.tensor([[3.0, NAN, -INF, 0.0, -0.0, 3.0, INF, NAN, -1.5, 3.0],
+                       [1.0, 1.0, 1.0, NAN, 2.0, -2.0, 0.0, 0.0, INF, -INF]])
+INT_TIES = torch.tensor([[2, -7, 2, 0, -7, 5, 2, 2147483647, -2147483648, 0]], dtype=torch.int32)
+
+
+def _stable(*args, note, **kw):
+    return S("aten.sort.stable", *args, stable=True, note=note, **kw)
+
+
+SAMPLES = [
+    _stable(TRICKY, note="nan-ties"),
+    _stable(TRICKY, descending=True, note="nan-ties-desc"),
+    _stable(TRICKY, dim=0, note="dim0"),
+    _stable(i(3, 6, lo=-2, hi=3), dim=1, descending=True, note="int64-ties"),
+    _stable(INT_TIES, note="int32-extremes"),
+    _stable(INT_TIES, descending=True, note="int32-extremes-desc"),
+    _stable(b(2, 7), note="bool"),
+    _stable(f(2, 3, 5), dim=-2, note="3d"),
+    _stable(torch.tensor(2.5), note="0d"),
+    _stable(f(0, 4), note="empty"),
+    S("aten.sort.default", f(3, 5), 1, note="values"),        # indices unused below
+    S("aten.topk.default", TRICKY, 4, note="values-nan"),
+    S("aten.topk.default", f(4, 6), 2, 0, False, note="smallest-dim0"),
+]
+
+#: indices of an unstable sort, or of topk, are refused (PyTorch leaves the order of ties open)
+REFUSED = {
+    (t, f"aten.sort.default-{n}"): "order of equal elements unspecified"
+    for t in ("numpy", "tf", "tfjs") for n in ("values",)
+} | {
+    (t, f"aten.topk.default-{n}"): "unspecified, kernel-dependent"
+    for t in ("numpy", "tf", "tfjs") for n in ("values-nan", "smallest-dim0")
+}
