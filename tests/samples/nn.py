@@ -1,0 +1,105 @@
+"""Samples of mappings/<target>/nn.yaml: normalization, average pooling, resizing, embedding."""
+
+import torch
+from op_samples import S, f, pos
+
+X4 = f(2, 3, 5, 5)
+C3 = f(3)
+BN = "aten.native_batch_norm.default"
+LN = "aten.native_layer_norm.default"
+GN = "aten.native_group_norm.default"
+
+_ln = torch.ops.aten.native_layer_norm(X4, [5, 5], f(5, 5), f(5, 5), 1e-5)
+_GX = f(2, 6, 4, 4)
+_gn = torch.ops.aten.native_group_norm(_GX, f(6), f(6), 2, 6, 16, 3, 1e-5)
+_IDX = torch.tensor([[1, 0, 3], [3, 3, 2]])
+
+SAMPLES = [
+    # batch norm: training (batch statistics) and eval (running statistics)
+    S(BN, X4, pos(3), C3, C3, pos(3), True, 0.1, 1e-5, note="train"),
+    S(BN, X4, pos(3), C3, C3, pos(3), False, 0.1, 1e-5, note="eval"),
+    S(BN, f(4, 3), None, None, None, None, True, 0.1, 1e-3, note="2d-nostats"),
+    S(BN, f(2, 3, 4, 2, 2), pos(3), None, C3, pos(3), False, 0.1, 1e-5, note="5d-eval"),
+    S("aten._native_batch_norm_legit.default", X4, pos(3), C3, C3, pos(3), True, 0.1, 1e-5),
+    S("aten._native_batch_norm_legit.default", X4, pos(3), C3, C3, pos(3), False, 0.1, 1e-5,
+      note="eval"),
+    S("aten._native_batch_norm_legit.no_stats", X4, pos(3), C3, True, 0.1, 1e-5),
+    S("aten._native_batch_norm_legit_no_training.default", f(2, 3, 7), pos(3), C3, C3, pos(3),
+      0.1, 1e-5),
+    # layer norm and group norm, and their backward passes
+    S(LN, X4, [5, 5], f(5, 5), f(5, 5), 1e-5),
+    S(LN, f(4, 6) * 100, [6], None, None, 1e-5, note="noaffine-large"),
+    S("aten.native_layer_norm_backward.default", f(2, 3, 5, 5), X4, [5, 5], _ln[1], _ln[2],
+      f(5, 5), f(5, 5), [True, True, True]),
+    S("aten.native_layer_norm_backward.default", f(2, 3, 5, 5), X4, [5, 5], _ln[1], _ln[2],
+      None, None, [True, False, False], note="input-only"),
+    S(GN, _GX, f(6), f(6), 2, 6, 16, 3, 1e-5),
+    S(GN, f(3, 4, 5), None, None, 3, 4, 5, 1, 1e-5, note="1group-noaffine"),
+    S("aten.native_group_norm_backward.default", f(2, 6, 4, 4), _GX, _gn[1], _gn[2], f(6),
+      2, 6, 16, 3, [True, True, True]),
+    # average pooling
+    S("aten.avg_pool2d.default", X4, [2, 2]),
+    S("aten.avg_pool2d.default", f(2, 3, 7, 6), [3, 2], [2, 1], [1, 1], note="pad"),
+    S("aten.avg_pool2d.default", f(2, 3, 7, 6), [3, 3], [2, 2], [1, 1], False, False,
+      note="exclude-pad"),
+    S("aten.avg_pool2d.default", f(2, 3, 8, 8), [3, 3], [2, 2], [1, 1], True, True,
+      note="ceil"),
+    S("aten.avg_pool2d.default", f(2, 3, 8, 8), [3, 3], [2, 2], [1, 1], True, False,
+      note="ceil-exclude"),
+    S("aten.avg_pool2d.default", f(3, 6, 6), [2, 3], [2, 2], [0, 1], False, True, 5,
+      note="3d-divisor"),
+    S("aten.avg_pool2d_backward.default", f(2, 3, 4, 4), f(2, 3, 7, 6), [3, 2], [2, 2],
+      [1, 1], False, True, None),
+    S("aten.avg_pool2d_backward.default", f(2, 3, 5, 5), f(2, 3, 8, 8), [3, 3], [2, 2],
+      [1, 1], True, False, None, note="ceil-exclude"),
+    S("aten.avg_pool2d_backward.default", f(1, 2, 3, 3), f(1, 2, 6, 6), [2, 2], [2, 2],
+      [0, 0], False, True, 3, note="divisor"),
+    S("aten.avg_pool1d.default", f(2, 3, 9), [3], [2], [1], False, False),
+    S("aten.avg_pool1d.default", f(3, 8), [2], note="2d"),
+    S("aten.avg_pool3d.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 2, 2], [1, 0, 1], True,
+      False),
+    S("aten.avg_pool3d.default", f(2, 4, 4, 4), [2], note="4d"),
+    S("aten._adaptive_avg_pool2d.default", f(2, 3, 6, 4), [3, 2]),
+    S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 5), [1, 1], note="global"),
+    S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 7), [3, 4], note="uneven"),
+    S("aten._adaptive_avg_pool2d_backward.default", f(2, 3, 3, 2), f(2, 3, 6, 4)),
+    S("aten._adaptive_avg_pool3d.default", f(2, 2, 4, 4, 6), [2, 1, 3]),
+    S("aten._adaptive_avg_pool3d.default", f(2, 4, 3, 3), [1, 1, 1], note="global"),
+    S("aten.adaptive_avg_pool1d.default", f(2, 3, 8), [4]),
+    S("aten.max_pool3d_with_indices.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 1, 2],
+      [1, 0, 1]),
+    # resizing
+    S("aten.upsample_nearest2d.vec", X4, [10, 7], None),
+    S("aten.upsample_nearest2d.vec", X4, None, [2.0, 1.5], note="scale"),
+    S("aten.upsample_nearest2d.vec", f(1, 2, 6, 6), [4, 4], None, note="down"),
+    S("aten.upsample_bilinear2d.vec", X4, [10, 7], False, None),
+    S("aten.upsample_bilinear2d.vec", X4, [10, 7], True, None, note="align"),
+    S("aten.upsample_bilinear2d.vec", f(1, 2, 6, 6), [4, 3], False, None, note="down"),
+    S("aten.upsample_bilinear2d.vec", X4, None, False, [2.0, 2.0], note="scale"),
+    # embedding
+    S("aten.embedding.default", f(5, 4), _IDX),
+    S("aten.embedding.default", f(5, 4), torch.tensor(2), note="0d"),
+    S("aten.embedding_dense_backward.default", f(2, 3, 4), _IDX, 5, -1, False),
+    S("aten.embedding_dense_backward.default", f(2, 3, 4), _IDX, 5, 3, True,
+      note="pad-freq"),
+]
+
+REFUSED = {
+    ("tfjs", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
+    ("tf", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
+    ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
+}
+
+
+# grouped and depthwise convolution (TF.js: tf.depthwiseConv2d)
+_CONV = "aten.convolution.default"
+SAMPLES += [
+    S(_CONV, f(2, 4, 7, 7), f(8, 1, 3, 3), f(8), [1, 1], [1, 1], [1, 1], False, [0, 0], 4,
+      note="depthwise-mult2"),
+    S(_CONV, f(2, 6, 8, 8), f(6, 1, 3, 3), None, [2, 2], [1, 1], [1, 1], False, [0, 0], 6,
+      note="depthwise-stride"),
+    S(_CONV, f(2, 6, 8, 8), f(4, 3, 3, 3), f(4), [1, 1], [2, 2], [2, 2], False, [0, 0], 2,
+      note="groups-dilated"),
+    S(_CONV, f(2, 6, 9, 9), f(9, 2, 3, 2), None, [2, 1], [0, 1], [1, 1], False, [0, 0], 3,
+      note="groups-stride"),
+]
