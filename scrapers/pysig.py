@@ -194,6 +194,10 @@ def render(node) -> str:
     if d == "dict":
         items = [render(c) for c in ch[0].children] if ch else []
         return "{" + ", ".join(f"{k}: {v}" for k, v in zip(items[::2], items[1::2])) + "}"
+    if d == "type_call":
+        return render(ch[0]) + "(" + (render(ch[1]) if len(ch) > 1 else "") + ")"
+    if d == "typevar":
+        return "~" + render(ch[0])
     if d == "subscript":
         return f"{render(ch[0])}[{render(ch[1])}]"
     if d == "type":

@@ -1,0 +1,194 @@
+"""Sphinx autodoc HTML pages (pytorch.org, numpy.org) into catalog commands.
+
+An autodoc entry is ``<dl class="py function">`` (or ``method``, ``data``...) whose
+``<dt class="sig sig-object py" id="torch.add">`` holds the signature and whose ``<dd>`` holds
+the description, with a field list (``Parameters``) giving documented types. Extra ``dt.sig``
+lines of the same ``dl``, and nested ``.. function::`` entries of the same name in its ``dd``,
+are overloads. Both sites use this markup (pytorch.org with its theme, numpy.org with the
+pydata theme and numpydoc); only the page chrome differs.
+
+Pages come from a folder (``**/*.html``) or from a site: start pages are fetched and their
+links to ``generated/`` pages followed, through :class:`~threepio.scrapers.http.Fetcher`
+(cached, offline unless asked).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+from threepio.catalog.model import Command
+from threepio.errors import ThreepioError
+
+from .docstrings import ParseStats, clean_rst
+from .pysig import SignatureError, parse_signature
+
+ENTRY_KINDS = ("function", "method", "data", "attribute", "staticmethod", "classmethod")
+
+
+@dataclass(frozen=True)
+class HtmlEntry:
+    id: str                     # the anchor: torch.add, numpy.add, torch.Tensor.add
+    signatures: tuple[str, ...]  # the first, then overloads, as text
+    summary: str
+    types: dict                 # documented parameter types from the field list
+
+
+def _sig_text(dt) -> str:
+    """The signature as the page shows it (permalink and ``[source]`` links removed)."""
+    for junk in dt.select("a.headerlink, .viewcode-link"):
+        junk.decompose()
+    text = dt.get_text("").replace("\u00b6", "").replace("[source]", "")
+    return " ".join(text.split()).replace("\u2192", "->")
+
+
+def _field_types(dd) -> dict[str, str]:
+    types: dict[str, str] = {}
+    for fl in dd.find_all("dl", class_="field-list", recursive=False):
+        for dt in fl.find_all("dt", recursive=False):
+            if dt.get_text(" ", strip=True).rstrip(":").strip() not in (
+                    "Parameters", "Other Parameters", "Keyword Arguments", "Keyword Args"):
+                continue
+            body = dt.find_next_sibling("dd")
+            if body is None:
+                continue
+            for names_el in body.find_all("strong"):
+                names = names_el.get_text(strip=True)
+                classifier = names_el.find_next_sibling("span", class_="classifier")
+                typ = None
+                if classifier is not None:            # numpydoc: <span class="classifier">
+                    typ = classifier.get_text(" ", strip=True)
+                else:                                 # Sphinx fields: name (type) – text
+                    tail = names_el.next_sibling
+                    s = ""
+                    while tail is not None and len(s) < 300:
+                        s += tail.get_text(" ") if hasattr(tail, "get_text") else str(tail)
+                        if "–" in s or "\u2013" in s or "--" in s:
+                            break
+                        tail = tail.next_sibling
+                    m = re.match(r"\s*\((.*)\)\s*[–-]", s, re.S)
+                    typ = m.group(1) if m else None
+                if typ:
+                    for n in names.split(","):
+                        n = n.strip().lstrip("*")
+                        if re.fullmatch(r"\w+", n):
+                            types.setdefault(n, " ".join(typ.split()))
+    return types
+
+
+def parse_page(html: str) -> list[HtmlEntry]:
+    """Every top-level autodoc entry with a signature on one page."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    entries = []
+    for dl in soup.select("dl.py"):
+        if not set(dl.get("class", ())) & set(ENTRY_KINDS):
+            continue
+        if dl.find_parent("dl", class_="py") is not None:
+            continue                                   # nested: an overload of its parent
+        sigs = dl.find_all("dt", class_="sig", recursive=False)
+        first = next((dt for dt in sigs if dt.get("id")), None)
+        if first is None or not first.find(class_="sig-paren"):
+            continue
+        ident = first["id"]
+        base = ident.rsplit(".", 1)[-1]
+        texts = [_sig_text(dt) for dt in [first] + [d for d in sigs if d is not first]]
+        dd = dl.find("dd", recursive=False)
+        summary, types = "", {}
+        if dd is not None:
+            for nested in dd.select("dl.py"):
+                for dt in nested.find_all("dt", class_="sig", recursive=False):
+                    name = dt.find(class_="sig-name")
+                    if name is not None and name.get_text(strip=True) == base:
+                        t = _sig_text(dt)
+                        if t not in texts:
+                            texts.append(t)
+            p = dd.find("p", recursive=False)
+            if p is not None:
+                summary = _first_sentence(" ".join(p.get_text(" ").split()))
+            types = _field_types(dd)
+        entries.append(HtmlEntry(ident, tuple(texts), summary, types))
+    return entries
+
+
+def _first_sentence(text: str) -> str:
+    text = clean_rst(re.sub(r"\s+([,.;:)])", r"\1", text))
+    m = re.search(r"(?<![.\s][a-z])(?<!e\.g)(?<!i\.e)\.(\s|$)", text)
+    return text[:m.start() + 1] if m else text
+
+
+def entry_command(entry: HtmlEntry, qualname: str, url: str | None,
+                  stats: ParseStats) -> Command:
+    """A catalog command from a page entry; the first signature gives the parameters."""
+    from dataclasses import replace
+
+    params, returns, ok = (), None, True
+    for i, text in enumerate(entry.signatures):
+        try:
+            _, p, r = parse_signature(text)
+        except SignatureError as e:
+            stats.count("html", False, qualname, text, str(e).splitlines()[0])
+            ok = ok and i > 0
+            continue
+        stats.count("html", True)
+        if i == 0:
+            params, returns = p, r
+    params = tuple(p if p.type is not None or p.name not in entry.types else
+                   replace(p, type=entry.types[p.name]) for p in params)
+    return Command(qualname, params, returns, entry.summary, url, "\n".join(entry.signatures),
+                   ok)
+
+
+# -- where pages come from -------------------------------------------------------------------
+
+class SourceError(ThreepioError):
+    """An HTML source (folder or site) has no pages or cannot be read."""
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"https?://", str(source)))
+
+
+def folder_pages(folder: str | Path) -> Iterator[tuple[str, str]]:
+    """``(relative path, html)`` of every page under ``folder``, sorted."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise SourceError(f"{folder}: not a folder of HTML pages (give a folder or an "
+                          "https:// base URL)")
+    files = sorted(root.rglob("*.html"))
+    if not files:
+        raise SourceError(f"{folder}: no .html pages found")
+    for f in files:
+        yield f.relative_to(root).as_posix(), f.read_text(encoding="utf-8")
+
+
+def site_pages(base: str, start_pages: Iterable[str], fetcher,
+               follow: Callable[[str], bool]) -> list[str]:
+    """URLs of the pages linked from the start pages (one level) that ``follow`` accepts."""
+    from bs4 import BeautifulSoup
+
+    found: set[str] = set()
+    base = base.rstrip("/") + "/"
+    for start in start_pages:
+        url = urljoin(base, start)
+        soup = BeautifulSoup(fetcher.get(url), "html.parser")
+        for a in soup.find_all("a", href=True):
+            target = urldefrag(urljoin(url, a["href"]))[0]
+            if target.startswith(base) and follow(target):
+                found.add(target)
+    return sorted(found)
+
+
+def progress(items: list, description: str, enabled: bool):
+    """``items`` with a rich progress bar on a terminal (a plain iterator otherwise)."""
+    import sys
+
+    if not enabled or not sys.stderr.isatty():
+        return items
+    from rich.progress import track
+
+    return track(items, description=description, transient=True)
