@@ -1,0 +1,81 @@
+"""Samples of the sequence part (mappings/<target>/sequence.yaml): attention backward, the
+refused oneDNN RNN layer, distances and real FFTs."""
+
+import torch
+from op_samples import S, f
+
+_g = torch.Generator().manual_seed(77)
+_FLASH = "aten._scaled_dot_product_flash_attention_for_cpu_backward.default"
+_RNN = "aten.mkldnn_rnn_layer.default"
+
+
+def _attention(lq, lk, causal=False, mask=None, scale=None, note=""):
+    """A backward sample with the forward's real output and logsumexp."""
+    q, k, v = f(2, 2, lq, 8), f(2, 2, lk, 8), f(2, 2, lk, 8)
+    kw = {"attn_mask": mask, "scale": scale}
+    o, lse = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(q, k, v, 0.0, causal,
+                                                                        **kw)
+    kw = {k_: v_ for k_, v_ in kw.items() if v_ is not None}
+    return S(_FLASH, f(*o.shape), q, k, v, o, lse, 0.0, causal, note=note, **kw)
+
+
+def _masked():
+    mask = f(2, 1, 4, 6)
+    mask[0, 0, 1, :] = -float("inf")   # a fully masked query row: logsumexp 0, gradient 0
+    mask[1, 0, :, 2] = -float("inf")
+    return mask
+
+
+def _complex(*shape):
+    return torch.complex(f(*shape), f(*shape))
+
+
+def _lstm_layer_args():
+    """As nn.LSTM(4, 3) traces it: a sequence-first input of 5 steps, batch 2, hidden 3."""
+    return (f(5, 2, 4), f(12, 4), f(12, 3), f(12), f(12), f(2, 3), f(2, 3), False, [], 2, 3, 1,
+            True, False, True, True)
+
+
+_CLOSE = f(30, 3)
+_CLOSE[5] = _CLOSE[4]   # identical rows: distance 0 through the matrix-product path
+
+SAMPLES = [
+    _attention(4, 6),
+    _attention(4, 6, causal=True, note="causal"),
+    _attention(4, 6, mask=_masked(), note="mask"),
+    _attention(5, 5, causal=True, scale=0.3, note="scale"),
+    S(_RNN, *_lstm_layer_args()),
+    # cdist: direct for p != 2 or few rows, matrix products for p = 2 with > 25 rows
+    *[S("aten._cdist_forward.default", f(2, 4, 3), f(2, 5, 3), p, None, note=f"p{p}")
+      for p in (0.0, 1.0, 2.0, 3.0, 0.5, float("inf"))],
+    S("aten._cdist_forward.default", f(4, 3), f(5, 3), 2.0, 2, note="never-mm"),
+    S("aten._cdist_forward.default", f(3, 4, 3), f(1, 5, 3), 1.0, None, note="broadcast"),
+    S("aten._cdist_forward.default", _CLOSE, f(6, 3), 2.0, None, note="mm"),
+    S("aten._cdist_forward.default", f(4, 3), f(5, 3), 2.0, 1, note="mm-always"),
+    S("aten._cdist_forward.default", f(4, 0), f(5, 0), 2.0, None, note="empty-features"),
+    S("aten._cdist_forward.default", f(0, 3), f(5, 3), 1.0, None, note="no-rows"),
+    S("aten._cdist_forward.default", torch.tensor([[0.0, 1.0], [0.0, 1.0]]),
+      torch.tensor([[0.0, 1.0], [2.0, 1.0]]), 0.0, None, note="ties"),
+    # pdist
+    *[S("aten._pdist_forward.default", f(5, 3), p, note=f"p{p}")
+      for p in (0.0, 1.0, 2.0, 1.5, float("inf"))],
+    S("aten._pdist_forward.default", _CLOSE[:6], note="duplicate-rows"),
+    S("aten._pdist_forward.default", f(1, 3), note="one-row"),
+    S("aten._pdist_forward.default", f(4, 0), note="empty-features"),
+    # real FFTs
+    S("aten._fft_r2c.default", f(3, 8), [1], 0, True),
+    S("aten._fft_r2c.default", f(3, 7), [1], 1, False, note="full-ortho"),
+    S("aten._fft_r2c.default", f(2, 4, 6), [0, 2], 2, True, note="2d-by-n"),
+    S("aten._fft_r2c.default", f(4, 6, 3), [0, 1, 2], 0, True, note="3d"),
+    S("aten._fft_r2c.default", f(3, 5, 2), [1], 0, True, note="middle-dim"),
+    S("aten._fft_c2r.default", _complex(3, 5), [1], 2, 8),
+    S("aten._fft_c2r.default", _complex(3, 4), [1], 0, 7, note="odd-unscaled"),
+    S("aten._fft_c2r.default", _complex(4, 3, 4), [0, 2], 1, 6, note="2d-ortho"),
+    S("aten._fft_c2r.default", _complex(4, 3, 5), [0, 1], 2, 4, note="middle-dims"),
+]
+
+_NO_COMPLEX = "no complex tensors"
+REFUSED = {
+    **{(t, _RNN): "torch.backends.mkldnn" for t in ("numpy", "tf", "tfjs")},
+    **{("tfjs", s.id): _NO_COMPLEX for s in SAMPLES if "_fft_" in s.key},
+}
