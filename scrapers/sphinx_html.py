@@ -149,6 +149,13 @@ class SourceError(ThreepioError):
     """An HTML source (folder or site) has no pages or cannot be read."""
 
 
+def default_cache_dir() -> Path:
+    """Where fetched pages are cached: ``$XDG_CACHE_HOME/threepio/pages`` (``~/.cache/...``)."""
+    import os
+
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "threepio" / "pages"
+
+
 def is_url(source: str) -> bool:
     return bool(re.match(r"https?://", str(source)))
 

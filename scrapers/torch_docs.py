@@ -27,6 +27,7 @@ from threepio.catalog.model import Catalog, Command
 from .docstrings import ParseStats, build_command, google_types, object_signatures
 from .sphinx_html import (
     SourceError,
+    default_cache_dir,
     entry_command,
     folder_pages,
     is_url,
@@ -150,7 +151,7 @@ def scrape_html(source: str | Path, version: str | None = None, online: bool = F
     stats = ParseStats()
     version = version or installed_version()
     if is_url(str(source)):
-        fetcher = Fetcher(cache_dir or Path.home() / ".cache/threepio/pages", online=online)
+        fetcher = Fetcher(cache_dir or default_cache_dir(), online=online)
         urls = site_pages(str(source), INDEX_PAGES, fetcher,
                           lambda u: "/generated/" in u and u.endswith(".html"))
         pages = ((u, fetcher.get(u)) for u in progress(urls, "pytorch.org", show_progress))
