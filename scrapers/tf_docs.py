@@ -17,7 +17,9 @@ Scope (:data:`MODULES`): the top-level ``tf`` functions and the op modules. Left
 (:data:`EXCLUDED`): ``tf.raw_ops`` (~1460 keyword-only wrappers of the C++ ops, more than twice
 the rest together; rules emit the public wrappers, whose names and defaults differ) and
 ``tf.strings`` (string tensors, which no PyTorch program produces). Classes (``tf.Variable``,
-``tf.TensorShape``...) are not commands here; functions are.
+``tf.TensorShape``...) are not commands here; functions are. A function of the scope whose
+canonical name lies elsewhere keeps it (``tf.as_string`` is ``tf.strings.as_string``, with
+``tf.as_string`` as an alias), as its page does.
 """
 
 from __future__ import annotations
