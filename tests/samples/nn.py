@@ -88,6 +88,7 @@ REFUSED = {
     ("tfjs", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tf", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
+    ("tf", "aten.max_pool3d_with_indices.default"): "NaN",
 }
 
 

@@ -19,6 +19,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["conv2d_nchw", "conv2d_backward_input", "conv2d_backward_weight", "erf",
+           "avg_pool", "avg_pool2d_backward", "adaptive_avg_pool", "max_pool3d_indices",
+           "upsample_nearest2d", "upsample_bilinear2d", "embedding_backward",
+           "adaptive_avg_pool2d_backward",
            "max_pool2d", "max_pool2d_indices", "max_pool2d_backward", "cat"]
 
 
@@ -258,3 +261,225 @@ def sort(x, dim, descending, count=None):
         idx = idx[..., :count]
     vals = np.take_along_axis(xt, idx, axis=-1)
     return np.moveaxis(vals, -1, dim), np.moveaxis(idx.astype(np.int64), -1, dim)
+
+
+# -- nn part -------------------------------------------------------------------------------------
+# Average pooling (1-3 spatial dims), its 2-D backward, adaptive average pooling, 3-D max
+# pooling with indices, nearest / bilinear upsampling and the embedding backward. Spatial dims
+# are the last ``len(kernel)`` dims; the leading ones (N, C or C alone) are batch dims.
+def _avg_geometry(size, k, s, p, out):
+    """Per output index along one dim: the window's first input index (may be negative), its
+    size counting padding (PyTorch's ``pool_size``) and its in-bounds element count."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, size + p)
+    pool = end - start
+    count = np.minimum(end, size) - np.maximum(start, 0)
+    return start, pool, count
+
+
+def _avg_out_size(size, k, s, p, ceil_mode):
+    n = (size + 2 * p - k + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (n - 1) * s >= size + p:
+        n -= 1
+    return n
+
+
+def _avg_params(nd, kernel, stride, padding):
+    def seq(v, name, minimum):
+        v = [int(a) for a in (v if isinstance(v, (list, tuple)) else [v])]
+        v = v * nd if len(v) == 1 else v
+        if len(v) != nd or any(a < minimum for a in v):
+            raise ValueError(f"{name} must be {nd} ints >= {minimum}, got {v}")
+        return v
+    k = seq(kernel, "kernel_size", 1)
+    s = seq(stride, "stride", 1) if stride not in (None, []) else k
+    return k, s, seq(padding, "padding", 0)
+
+
+def _divisor(shape, k, s, p, outs, count_include_pad, divisor_override):
+    if divisor_override is not None:
+        return np.float64(divisor_override)
+    div = np.ones((), dtype=np.int64)
+    for j, (size, o) in enumerate(zip(shape, outs)):
+        _, pool, count = _avg_geometry(size, k[j], s[j], p[j], o)
+        d = pool if count_include_pad else count
+        div = div[..., None] * d if j else d
+    return div
+
+
+def avg_pool(x, kernel, stride, padding, ceil_mode=False, count_include_pad=True,
+             divisor_override=None):
+    """``avg_pool1d/2d/3d`` over the last ``len(kernel)`` dims: the zero-padded window sum
+    divided by PyTorch's divisor (the window size clipped to the padded input, or its
+    in-bounds count without ``count_include_pad``, or ``divisor_override``)."""
+    x = np.asarray(x)
+    nd = len(kernel)
+    k, s, p = _avg_params(nd, kernel, stride, padding)
+    shape = x.shape[-nd:]
+    outs = [_avg_out_size(shape[j], k[j], s[j], p[j], ceil_mode) for j in range(nd)]
+    if any(o < 1 for o in outs):
+        raise ValueError(f"avg_pool output would be {outs} for input {shape}")
+    extra = [max((outs[j] - 1) * s[j] + k[j] - shape[j] - 2 * p[j], 0) for j in range(nd)]
+    lead = x.ndim - nd
+    xp = np.pad(x, [(0, 0)] * lead + [(p[j], p[j] + extra[j]) for j in range(nd)])
+    win = sliding_window_view(xp, k, axis=tuple(range(lead, x.ndim)))
+    win = win[(Ellipsis,) + tuple(slice(None, None, s[j]) for j in range(nd)) + (slice(None),) * nd]
+    win = win[(Ellipsis,) + tuple(slice(0, o) for o in outs) + (slice(None),) * nd]
+    total = win.sum(axis=tuple(range(x.ndim, x.ndim + nd)))
+    div = _divisor(shape, k, s, p, outs, count_include_pad, divisor_override)
+    return (total / np.asarray(div, dtype=x.dtype)).astype(x.dtype, copy=False)
+
+
+def avg_pool2d_backward(grad, input_shape, kernel, stride, padding, ceil_mode=False,
+                        count_include_pad=True, divisor_override=None):
+    """``avg_pool2d_backward``: each output's gradient divided by its window's divisor and
+    added to every input position of its window (padding positions dropped)."""
+    grad = np.asarray(grad)
+    input_shape = tuple(int(a) for a in input_shape)
+    k, s, p = _avg_params(2, kernel, stride, padding)
+    h, w = input_shape[-2:]
+    oh, ow = grad.shape[-2:]
+    div = _divisor((h, w), k, s, p, (oh, ow), count_include_pad, divisor_override)
+    g = grad / np.asarray(div, dtype=grad.dtype)
+    eh = max((oh - 1) * s[0] + k[0] - h - 2 * p[0], 0)
+    ew = max((ow - 1) * s[1] + k[1] - w - 2 * p[1], 0)
+    full = np.zeros(input_shape[:-2] + (h + 2 * p[0] + eh, w + 2 * p[1] + ew), dtype=grad.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            full[..., i:i + s[0] * (oh - 1) + 1:s[0], j:j + s[1] * (ow - 1) + 1:s[1]] += g
+    return full[..., p[0]:p[0] + h, p[1]:p[1] + w].copy()
+
+
+def adaptive_avg_pool(x, output_size):
+    """``adaptive_avg_pool1d/2d/3d``: output ``i`` averages input ``[floor(i * in / out),
+    ceil((i + 1) * in / out))`` along each of the last ``len(output_size)`` dims."""
+    x = np.asarray(x)
+    nd = len(output_size)
+    out = x
+    for j, o in enumerate(int(a) for a in output_size):
+        axis = x.ndim - nd + j
+        size = x.shape[axis]
+        parts = [np.mean(np.take(out, range((i * size) // o, -((-(i + 1) * size) // o)),
+                                 axis=axis), axis=axis, keepdims=True) for i in range(o)]
+        out = np.concatenate(parts, axis=axis)
+    return out.astype(x.dtype, copy=False)
+
+
+def adaptive_avg_pool2d_backward(grad, input_shape):
+    """``_adaptive_avg_pool2d_backward``: each output's gradient divided by its window's size
+    and added to every input position of its window (windows as in ``adaptive_avg_pool``)."""
+    grad = np.asarray(grad)
+    input_shape = tuple(int(a) for a in input_shape)
+    h, w = input_shape[-2:]
+    oh, ow = grad.shape[-2:]
+    out = np.zeros(input_shape, dtype=grad.dtype)
+    for i in range(oh):
+        h0, h1 = (i * h) // oh, -((-(i + 1) * h) // oh)
+        for j in range(ow):
+            w0, w1 = (j * w) // ow, -((-(j + 1) * w) // ow)
+            out[..., h0:h1, w0:w1] += grad[..., i:i + 1, j:j + 1] / grad.dtype.type(
+                (h1 - h0) * (w1 - w0))
+    return out
+
+
+def max_pool3d_indices(x, kernel, stride, padding, dilation, ceil_mode=False):
+    """``max_pool3d_with_indices`` (PyTorch's CPU kernel): -inf padding never wins, taps in
+    row-major window order, a tap replaces the running max when greater or NaN. Returns the
+    indices, flat ``d * H * W + h * W + w`` (int64); the rule gathers the values at them."""
+    x = np.asarray(x)
+    if x.ndim not in (4, 5):
+        raise ValueError(f"max_pool3d takes a 4-D or 5-D input, got shape {x.shape}")
+    k, s, p = _avg_params(3, kernel, stride, padding)
+    d = _avg_params(3, dilation, None, 0)[0]
+    if any(p[j] > k[j] // 2 for j in range(3)):
+        raise ValueError(f"padding {p} must be at most half of kernel_size {k}")
+    shape = x.shape[-3:]
+
+    def out_size(size, k_, s_, p_, d_):
+        n = (size + 2 * p_ - d_ * (k_ - 1) - 1 + (s_ - 1 if ceil_mode else 0)) // s_ + 1
+        if ceil_mode and (n - 1) * s_ >= size + p_:
+            n -= 1
+        return n
+
+    outs = [out_size(shape[j], k[j], s[j], p[j], d[j]) for j in range(3)]
+    origin = [np.arange(outs[j]) * s[j] - p[j] for j in range(3)]
+    best = np.zeros(x.shape[:-3] + tuple(outs), dtype=x.dtype)
+    index = np.zeros(x.shape[:-3] + tuple(outs), dtype=np.int64)
+    seen = np.zeros(outs, dtype=bool)
+    for a in range(k[0]):
+        za = origin[0] + a * d[0]
+        for b in range(k[1]):
+            yb = origin[1] + b * d[1]
+            for c in range(k[2]):
+                xc = origin[2] + c * d[2]
+                ok = [(v >= 0) & (v < shape[j]) for j, v in enumerate((za, yb, xc))]
+                inside = ok[0][:, None, None] & ok[1][None, :, None] & ok[2][None, None, :]
+                if not inside.any():
+                    continue
+                zi = np.clip(za, 0, shape[0] - 1)[:, None, None]
+                yi = np.clip(yb, 0, shape[1] - 1)[None, :, None]
+                xi = np.clip(xc, 0, shape[2] - 1)[None, None, :]
+                val = x[..., zi, yi, xi]
+                take = inside & (~seen | (val > best) | np.isnan(val))
+                best = np.where(take, val, best)
+                index = np.where(take, (zi * shape[1] + yi) * shape[2] + xi, index)
+                seen |= inside
+    return index
+
+
+def upsample_nearest2d(x, out_hw, scale_factors=None):
+    """``upsample_nearest2d``: source index ``min(floor(dst * scale), in - 1)`` computed in
+    float32, ``scale = in / out`` or ``1 / scale_factor``."""
+    x = np.asarray(x)
+    idx = []
+    for j, o in enumerate(int(a) for a in out_hw):
+        size = x.shape[2 + j]
+        sc = np.float32(size / o if scale_factors is None else 1.0 / scale_factors[j])
+        i = np.floor(np.arange(o, dtype=np.float32) * sc).astype(np.int64)
+        idx.append(np.minimum(i, size - 1))
+    return x[:, :, idx[0][:, None], idx[1][None, :]]
+
+
+def upsample_bilinear2d(x, out_hw, align_corners, scale_factors=None):
+    """``upsample_bilinear2d`` as PyTorch's CPU kernel computes it: source coordinate
+    ``scale * dst`` (align_corners) or ``scale * (dst + 0.5) - 0.5`` clamped at 0, weights in
+    the compute dtype (float32 for float32 input)."""
+    x = np.asarray(x)
+    ct = np.float64 if x.dtype == np.float64 else np.float32
+    taps = []
+    for j, o in enumerate(int(a) for a in out_hw):
+        size = x.shape[2 + j]
+        if align_corners:
+            sc = ct((size - 1) / (o - 1)) if o > 1 else ct(0)
+            src = sc * np.arange(o, dtype=ct)
+        else:
+            sc = ct(size / o if scale_factors is None else 1.0 / scale_factors[j])
+            src = np.maximum(sc * (np.arange(o, dtype=ct) + ct(0.5)) - ct(0.5), ct(0))
+        i0 = src.astype(np.int64)
+        i1 = i0 + (i0 < size - 1)
+        lam1 = (src - i0.astype(ct)).astype(ct)
+        taps.append((i0, i1, (ct(1) - lam1).astype(ct), lam1))
+    (h0, h1, a0, a1), (w0, w1, b0, b1) = taps
+    xc = x.astype(ct, copy=False)
+    a0, a1 = a0[:, None], a1[:, None]
+    top = b0 * xc[:, :, h0[:, None], w0[None, :]] + b1 * xc[:, :, h0[:, None], w1[None, :]]
+    bot = b0 * xc[:, :, h1[:, None], w0[None, :]] + b1 * xc[:, :, h1[:, None], w1[None, :]]
+    return (a0 * top + a1 * bot).astype(x.dtype, copy=False)
+
+
+def embedding_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """``embedding_dense_backward``: each gradient row added to its index's row, in order;
+    the ``padding_idx`` row gets none; with ``scale_grad_by_freq`` each row is divided by how
+    often its index occurs."""
+    grad, indices = np.asarray(grad), np.asarray(indices).reshape(-1)
+    d = grad.shape[-1]
+    g = grad.reshape(-1, d)
+    if indices.size and (indices.min() < 0 or indices.max() >= num_weights):
+        raise ValueError(f"embedding indices must lie in [0, {num_weights})")
+    keep = indices != padding_idx
+    out = np.zeros((int(num_weights), d), dtype=grad.dtype)
+    if scale_grad_by_freq:
+        counts = np.bincount(indices, minlength=int(num_weights))
+        g = g / np.maximum(counts[indices], 1).astype(grad.dtype)[:, None]
+    np.add.at(out, indices[keep], g[keep])
+    return out
