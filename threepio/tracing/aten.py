@@ -41,10 +41,12 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
                          + ", ".join(type(t).__name__ for t in example_inputs))
     names = _input_names(fn, len(example_inputs))
     func, inputs = fn, list(example_inputs)
+    n_grad = None  # inputs after this index (a module's buffers) are traced without grad
     if isinstance(fn, torch.nn.Module):
         name = name or type(fn).__name__
         if params == "inputs":
             state = dict(fn.named_parameters(remove_duplicate=False))
+            n_grad = len(inputs) + len(state)
             state.update(fn.named_buffers(remove_duplicate=False))
             keys = list(state)
             names += [k.replace(".", "_") for k in keys]
@@ -59,8 +61,10 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     name = name or getattr(fn, "__name__", "plan")
     _anchor_user_code(fn)
     # fresh leaves; floating ones require grad so autograd.grad inside fn can differentiate
-    leaves = [t.detach().clone().requires_grad_(requires_grad and t.is_floating_point())
-              for t in inputs]
+    # (buffers such as BatchNorm's running statistics never require grad)
+    leaves = [t.detach().clone().requires_grad_(requires_grad and t.is_floating_point()
+                                                and (n_grad is None or k < n_grad))
+              for k, t in enumerate(inputs)]
     try:
         with torch.enable_grad():
             gm = make_fx(func, decomposition_table=_core_decompositions(),
@@ -128,10 +132,19 @@ def _functionalize_inplace(gm) -> None:
     import torch
 
     order = {n: i for i, n in enumerate(gm.graph.nodes)}
+    # batch norm in training mode updates running_mean / running_var (args 3, 4) in place
+    bn_updating = (torch.ops.aten.native_batch_norm.default,
+                    torch.ops.aten._native_batch_norm_legit.default)
     for node in list(gm.graph.nodes):
         op = node.target
         if node.op != "call_function" or not isinstance(op, torch._ops.OpOverload):
             continue
+        if op in bn_updating and node.args[5] \
+                and any(isinstance(s, torch.fx.Node) and any(order[u] > order[node]
+                                                              for u in s.users)
+                        for s in node.args[3:5]):
+            raise TraceError(f"{op} (training) updates the running statistics in place and "
+                             "they are read again afterwards; threepio plans have no mutation")
         if not op._schema.name.split("::")[-1].endswith("_") or not op._schema.is_mutable:
             continue
         base = op._schema.name.split("::")[-1][:-1]
