@@ -36,11 +36,20 @@ FRAMEWORK = "numpy"
 PREFIX = "np"                       # mappings/numpy.yaml: `prefixes: [np, npx]`
 NAMESPACES = ("numpy", "numpy.linalg", "numpy.fft")
 SITE = "https://numpy.org/doc/{mm}/reference/"
-#: reference pages linking to the generated pages of the catalog's namespaces
-INDEX_PAGES = ("routines.html", "ufuncs.html", "arrays.ndarray.html", "routines.linalg.html",
-               "routines.fft.html", "routines.math.html", "routines.array-creation.html",
-               "routines.array-manipulation.html", "routines.sort.html",
-               "routines.statistics.html", "routines.logic.html", "routines.indexing.html")
+#: reference pages linking to the generated pages of the catalog's namespaces (the
+#: ``routines.*.html`` pages they link to are read as index pages too)
+INDEX_PAGES = ("routines.html", "ufuncs.html", "arrays.ndarray.html")
+
+
+def _is_index(url: str) -> bool:
+    return url.rsplit("/", 1)[-1].startswith("routines.") and "/generated/" not in url
+
+
+def in_scope(ident: str) -> bool:
+    """``numpy.add``, ``numpy.linalg.norm``, ``numpy.ndarray.reshape``: a catalog namespace
+    and a public name."""
+    ns, _, short = ident.rpartition(".")
+    return ns in NAMESPACES + ("numpy.ndarray",) and not short.startswith("_")
 
 
 def installed_version() -> str:
@@ -153,7 +162,7 @@ def scrape_html(source: str | Path, version: str | None = None, online: bool = F
     if is_url(str(source)):
         fetcher = Fetcher(cache_dir or default_cache_dir(), online=online)
         urls = site_pages(str(source), INDEX_PAGES, fetcher,
-                          lambda u: "/generated/numpy." in u and u.endswith(".html"))
+                          lambda u: "/generated/numpy." in u and u.endswith(".html"), _is_index)
         pages = ((u, fetcher.get(u)) for u in progress(urls, "numpy.org", show_progress))
         label = str(source)
     else:
@@ -162,7 +171,7 @@ def scrape_html(source: str | Path, version: str | None = None, online: bool = F
     cat = Catalog(FRAMEWORK, version, label, "threepio.scrapers.numpy_docs (html)")
     for _, html in pages:
         for entry in parse_page(html):
-            if not entry.id.startswith("numpy.") or entry.id.split(".")[-1].startswith("_"):
+            if not in_scope(entry.id):
                 continue
             name = qualname(entry.id)
             cat.add(entry_command(entry, name, doc_url(name, version), stats))

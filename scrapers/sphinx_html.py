@@ -69,7 +69,8 @@ def _field_types(dd) -> dict[str, str]:
                         if "–" in s or "\u2013" in s or "--" in s:
                             break
                         tail = tail.next_sibling
-                    m = re.match(r"\s*\((.*)\)\s*[–-]", s, re.S)
+                    s = re.split(r"\s[–-]+\s", s, maxsplit=1)[0]   # `(type) – description`
+                    m = re.match(r"\s*\((.*)\)\s*$", s, re.S)
                     typ = m.group(1) if m else None
                 if typ:
                     for n in names.split(","):
@@ -116,6 +117,7 @@ def parse_page(html: str) -> list[HtmlEntry]:
 
 
 def _first_sentence(text: str) -> str:
+    text = re.sub(r"\\[()\[\]]", "", text)          # MathJax delimiters \( \)
     text = clean_rst(re.sub(r"\s+([,.;:)])", r"\1", text))
     m = re.search(r"(?<![.\s][a-z])(?<!e\.g)(?<!i\.e)\.(\s|$)", text)
     return text[:m.start() + 1] if m else text
@@ -173,20 +175,29 @@ def folder_pages(folder: str | Path) -> Iterator[tuple[str, str]]:
         yield f.relative_to(root).as_posix(), f.read_text(encoding="utf-8")
 
 
-def site_pages(base: str, start_pages: Iterable[str], fetcher,
-               follow: Callable[[str], bool]) -> list[str]:
-    """URLs of the pages linked from the start pages (one level) that ``follow`` accepts."""
+def site_pages(base: str, start_pages: Iterable[str], fetcher, follow: Callable[[str], bool],
+               expand: Callable[[str], bool] = lambda url: False) -> list[str]:
+    """URLs of the pages linked from the start pages that ``follow`` accepts. Pages linked from
+    a start page that ``expand`` accepts are read as index pages too (numpy's
+    ``routines.*.html``); there is no deeper crawl."""
     from bs4 import BeautifulSoup
 
     found: set[str] = set()
     base = base.rstrip("/") + "/"
-    for start in start_pages:
-        url = urljoin(base, start)
+    todo = [(urljoin(base, start), 0) for start in start_pages]
+    seen = {url for url, _ in todo}
+    while todo:
+        url, depth = todo.pop(0)
         soup = BeautifulSoup(fetcher.get(url), "html.parser")
         for a in soup.find_all("a", href=True):
             target = urldefrag(urljoin(url, a["href"]))[0]
-            if target.startswith(base) and follow(target):
+            if not target.startswith(base):
+                continue
+            if follow(target):
                 found.add(target)
+            elif depth == 0 and target not in seen and expand(target):
+                seen.add(target)
+                todo.append((target, 1))
     return sorted(found)
 
 

@@ -50,6 +50,15 @@ OPERATOR_DUNDERS = frozenset(
         "contains iter").split())
 
 
+def in_scope(ident: str) -> bool:
+    """``torch.add``, ``torch.nn.functional.relu``, ``torch.Tensor.add``: a catalog namespace
+    and a public name (or an operator dunder of Tensor)."""
+    ns, _, short = ident.rpartition(".")
+    if ns == "torch.Tensor":
+        return not short.startswith("_") or short in OPERATOR_DUNDERS
+    return ns in NAMESPACES and not short.startswith("_")
+
+
 def installed_version() -> str:
     import torch
 
@@ -162,8 +171,7 @@ def scrape_html(source: str | Path, version: str | None = None, online: bool = F
     cat = Catalog(FRAMEWORK, version, label, "threepio.scrapers.torch_docs (html)")
     for _, html in pages:
         for entry in parse_page(html):
-            if not entry.id.startswith("torch.") or entry.id.split(".")[-1].startswith("_") \
-                    and entry.id.split(".")[-1] not in OPERATOR_DUNDERS:
+            if not in_scope(entry.id):
                 continue
             cat.add(entry_command(entry, entry.id, doc_url(entry.id, version), stats))
     stats.seconds = time.perf_counter() - t0

@@ -118,7 +118,9 @@ def test_site_url_is_read_from_the_offline_cache(tmp_path, html):
     fetcher = Fetcher(tmp_path)
     links = "".join(f'<a href="generated/{p.name}#{p.stem}">{p.stem}</a>'
                     for p in sorted((PAGES / "generated").glob("*.html")))
-    fetcher.put(base + "routines.html", f"<html><body>{links}</body></html>")
+    # routines.html -> routines.math.html (an index page, read too) -> generated pages
+    fetcher.put(base + "routines.html", '<a href="routines.math.html">Mathematics</a>')
+    fetcher.put(base + "routines.math.html", f"<html><body>{links}</body></html>")
     for other in numpy_docs.INDEX_PAGES[1:]:
         fetcher.put(base + other, '<a href="https://example.org/elsewhere.html">x</a>')
     for p in (PAGES / "generated").glob("*.html"):
@@ -126,6 +128,12 @@ def test_site_url_is_read_from_the_offline_cache(tmp_path, html):
     cat, _ = numpy_docs.scrape_with_stats(np.__version__, base, cache_dir=tmp_path,
                                           show_progress=False)
     assert cat.commands == html[0].commands
+
+
+def test_scope():
+    assert numpy_docs.in_scope("numpy.linalg.norm") and numpy_docs.in_scope("numpy.ndarray.sum")
+    assert not numpy_docs.in_scope("numpy.random.Generator.normal")
+    assert not numpy_docs.in_scope("numpy._core.add")
 
 
 def test_offline_by_default(tmp_path):

@@ -126,6 +126,13 @@ def test_site_url_is_read_from_the_offline_cache(tmp_path, html):
     assert cat.source == base
 
 
+def test_scope():
+    assert torch_docs.in_scope("torch.add") and torch_docs.in_scope("torch.Tensor.__add__")
+    assert torch_docs.in_scope("torch.nn.functional.relu")
+    assert not torch_docs.in_scope("torch.autograd.grad")
+    assert not torch_docs.in_scope("torch.Tensor._version")
+
+
 def test_offline_by_default(tmp_path):
     with pytest.raises(FetchError, match="fetching is off"):
         torch_docs.scrape_with_stats("2.13.0", "https://docs.pytorch.org/docs/2.13/",
