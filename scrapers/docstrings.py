@@ -133,8 +133,15 @@ def one_line_summary(doc: str | None) -> str:
         if line[:1].isspace() and not para:
             continue
         para.append(s)
-    text = clean_rst(" ".join(para))
-    m = re.search(r"(?<![.\s][a-z])(?<!e\.g)(?<!i\.e)\.(\s|$)", text)
+    return first_sentence(clean_rst(" ".join(para)))
+
+
+#: a full stop followed by a space or the end (not "e.g." / "i.e." / "etc." / "vs.")
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.(?=\s|$)")
+
+
+def first_sentence(text: str) -> str:
+    m = _SENTENCE_END.search(text)
     return text[:m.start() + 1] if m else text
 
 

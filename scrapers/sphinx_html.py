@@ -23,7 +23,7 @@ from urllib.parse import urldefrag, urljoin
 from threepio.catalog.model import Command
 from threepio.errors import ThreepioError
 
-from .docstrings import ParseStats, clean_rst
+from .docstrings import ParseStats, clean_rst, first_sentence
 from .pysig import SignatureError, parse_signature
 
 ENTRY_KINDS = ("function", "method", "data", "attribute", "staticmethod", "classmethod")
@@ -118,9 +118,7 @@ def parse_page(html: str) -> list[HtmlEntry]:
 
 def _first_sentence(text: str) -> str:
     text = re.sub(r"\\[()\[\]]", "", text)          # MathJax delimiters \( \)
-    text = clean_rst(re.sub(r"\s+([,.;:)])", r"\1", text))
-    m = re.search(r"(?<![.\s][a-z])(?<!e\.g)(?<!i\.e)\.(\s|$)", text)
-    return text[:m.start() + 1] if m else text
+    return first_sentence(clean_rst(re.sub(r"\s+([,.;:)])", r"\1", text)))
 
 
 def entry_command(entry: HtmlEntry, qualname: str, url: str | None,
