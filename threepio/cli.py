@@ -104,6 +104,10 @@ def cmd_translate(args) -> Exit:
                                     f"{untyped[0]}...) are unknown: PySyft plans do not store "
                                     "them; pass example inputs with --inputs")
     out = translate(plan, args.to)
+    if args.target_version:
+        from .catalog.versions import check_target_version
+
+        check_target_version(out, args.target_version, source=plan)
     if args.format == "pysyft":
         from .pysyft import write_plan
 
@@ -234,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("threepio", "pysyft"), default="threepio",
                     help="pysyft: write a PySyft plan .pb whose tfjs role syft.js runs, next to "
                          "the source's torch role")
+    sp.add_argument("--target-version", metavar="VERSION",
+                    help="refuse a plan calling a command or parameter that release of the "
+                         "target lacks (tfjs: a catalog of mappings/catalogs/tfjs; tf, numpy: "
+                         "the installed release only)")
     sp.add_argument("-o", "--output")
     sp.set_defaults(func=cmd_translate)
 
