@@ -30,6 +30,7 @@ from .sphinx_html import (
     parse_page,
     progress,
     site_pages,
+    site_version,
 )
 
 FRAMEWORK = "numpy"
@@ -158,14 +159,15 @@ def scrape_html(source: str | Path, version: str | None = None, online: bool = F
 
     t0 = time.perf_counter()
     stats = ParseStats()
-    version = version or installed_version()
     if is_url(str(source)):
+        version = site_version(str(source), version, installed_version(), r"/doc/(\d+\.\d+)/")
         fetcher = Fetcher(cache_dir or default_cache_dir(), online=online)
         urls = site_pages(str(source), INDEX_PAGES, fetcher,
                           lambda u: "/generated/numpy." in u and u.endswith(".html"), _is_index)
         pages = ((u, fetcher.get(u)) for u in progress(urls, "numpy.org", show_progress))
         label = str(source)
     else:
+        version = version or installed_version()
         pages = folder_pages(source)
         label = _relative(source)
     cat = Catalog(FRAMEWORK, version, label, "threepio.scrapers.numpy_docs (html)")

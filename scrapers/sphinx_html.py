@@ -156,6 +156,18 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "threepio" / "pages"
 
 
+def site_version(source: str, version: str | None, installed: str, pattern: str) -> str:
+    """The release a site's pages document: ``version`` when given, else the installed release
+    when the URL names its major.minor (``/docs/2.13/``); otherwise an error, never a guess."""
+    if version:
+        return version
+    m = re.search(pattern, source)
+    if m and installed.split(".")[:2] == m.group(1).split("."):
+        return installed
+    raise SourceError(f"cannot tell which release {source} documents; pass the version "
+                      f"(--version X.Y.Z)")
+
+
 def is_url(source: str) -> bool:
     return bool(re.match(r"https?://", str(source)))
 

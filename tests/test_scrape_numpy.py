@@ -125,9 +125,18 @@ def test_site_url_is_read_from_the_offline_cache(tmp_path, html):
         fetcher.put(base + other, '<a href="https://example.org/elsewhere.html">x</a>')
     for p in (PAGES / "generated").glob("*.html"):
         fetcher.put(base + "generated/" + p.name, p.read_text())
-    cat, _ = numpy_docs.scrape_with_stats(np.__version__, base, cache_dir=tmp_path,
+    cat, _ = numpy_docs.scrape_with_stats(None, base, cache_dir=tmp_path,
                                           show_progress=False)
     assert cat.commands == html[0].commands
+
+
+def test_site_version_comes_from_the_url_or_the_caller(tmp_path):
+    from threepio.scrapers.sphinx_html import SourceError
+
+    with pytest.raises(SourceError, match="pass the version"):
+        numpy_docs.scrape_with_stats(source="https://numpy.org/doc/1.4/reference/",
+                                     cache_dir=tmp_path,
+                                     show_progress=False)
 
 
 def test_scope():

@@ -120,10 +120,19 @@ def test_site_url_is_read_from_the_offline_cache(tmp_path, html):
         fetcher.put(base + other, "<html></html>")
     for p in (PAGES / "generated").glob("*.html"):
         fetcher.put(base + "generated/" + p.name, p.read_text())
-    cat, _ = torch_docs.scrape_with_stats("2.13.0", base, cache_dir=tmp_path,
+    cat, _ = torch_docs.scrape_with_stats(None, base, cache_dir=tmp_path,
                                           show_progress=False)
     assert cat.commands == html[0].commands
     assert cat.source == base
+
+
+def test_site_version_comes_from_the_url_or_the_caller(tmp_path):
+    from threepio.scrapers.sphinx_html import SourceError
+
+    with pytest.raises(SourceError, match="pass the version"):
+        torch_docs.scrape_with_stats(source="https://docs.pytorch.org/docs/1.13/",
+                                     cache_dir=tmp_path,
+                                     show_progress=False)
 
 
 def test_scope():
