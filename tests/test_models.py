@@ -57,12 +57,15 @@ def test_tfjs_layout_is_nhwc_with_hwio_filters(plans):
     assert len(convs) == 2
     for conv in convs:
         assert conv.args[4] == "NHWC"
-        x, w = produced[conv.args[0].name], produced[conv.args[1].name]
-        assert (x.target, x.args[1]) == ("tf.transpose", [0, 2, 3, 1])   # NCHW -> NHWC
+        w = produced[conv.args[1].name]
         assert (w.target, w.args[1]) == ("tf.transpose", [2, 3, 1, 0])   # OIHW -> HWIO
+    x = produced[convs[0].args[0].name]
+    assert (x.target, x.args[1]) == ("tf.transpose", [0, 2, 3, 1])       # the image, once
+    # the layout pass keeps the rest in NHWC: no transposes between conv, relu and pool
     pools = [op for op in tfjs.ops if op.target == "tf.maxPool"]
-    assert len(pools) == 2 and all(produced[p.args[0].name].target == "tf.transpose"
+    assert len(pools) == 2 and all(produced[p.args[0].name].target != "tf.transpose"
                                    for p in pools)
+    assert produced[convs[1].args[0].name].target == "tf.maxPool"
 
 
 def test_api_plans_use_documented_commands(plans):

@@ -123,8 +123,10 @@ def cmd_translate(args) -> Exit:
         _write(out.to_json(), args.output)
     if args.output and args.output != "-":
         casts = f", {len(out.casts)} dtype change(s) recorded" if out.casts else ""
+        layout = (f", {out.layout['transposes']} transposes ({out.layout['before']} before the "
+                  "layout pass)" if out.layout else "")
         print(f"{plan.name}: {len(plan.ops)} {plan.namespace} ops -> {len(out.ops)} {args.to} "
-              f"ops{casts}; wrote {args.output}", file=sys.stderr)
+              f"ops{casts}{layout}; wrote {args.output}", file=sys.stderr)
     return Exit.OK
 
 

@@ -148,6 +148,8 @@ class Plan:
     casts: list[Cast] = field(default_factory=list)
     #: the example inputs a tracer ran (NumPy arrays); kept in memory only, never serialized
     examples: list | None = field(default=None, compare=False, repr=False)
+    #: what the layout pass did: {"transposes": after, "before": before} (threepio.layout)
+    layout: dict | None = field(default=None, compare=False, repr=False)
 
     # -- queries -----------------------------------------------------------------------------
     def values(self) -> Iterator[Value]:

@@ -83,6 +83,8 @@ def to_dict(plan: Plan) -> dict:
         "casts": [{"value": c.value, "from": c.from_dtype, "to": c.to_dtype,
                    "checked": c.checked, "reason": c.reason} for c in plan.casts],
     }
+    if plan.layout is not None:
+        d["layout"] = dict(plan.layout)
     for op in plan.ops:
         o = {"target": op.target, "args": encode_arg(list(op.args)),
              "kwargs": {k: encode_arg(v) for k, v in op.kwargs.items()},
@@ -200,6 +202,11 @@ class _Reader:
             plan.casts.append(Cast(self.field(c, "value", str, w), self.field(c, "from", str, w),
                                    self.field(c, "to", str, w), self.field(c, "checked", bool, w),
                                    self.field(c, "reason", str, w)))
+        layout = self.field(d, "layout", (dict, type(None)), "top level", None)
+        if layout is not None:
+            if not all(isinstance(layout.get(k), int) for k in ("transposes", "before")):
+                self.fail("layout", "expected {\"transposes\": int, \"before\": int}")
+            plan.layout = {"transposes": layout["transposes"], "before": layout["before"]}
         try:
             return plan.lint()
         except Exception as e:  # PlanLintError: re-raise as a format error naming the file

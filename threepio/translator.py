@@ -338,10 +338,13 @@ class _Ctx:
         return bool(self.tr.uses.get(self.op.outputs[i].name))
 
 
-def translate(plan: Plan, target: str, *, rules: RuleSet | None = None) -> Plan:
+def translate(plan: Plan, target: str, *, rules: RuleSet | None = None,
+              layout: bool = True) -> Plan:
     """Translate ``plan`` to ``target`` (``"tfjs"``, ``"tf"`` or ``"numpy"``).
 
-    Raises :class:`TranslationError` for an op with no exact translation.
+    Raises :class:`TranslationError` for an op with no exact translation. With ``layout``
+    (the default) targets whose map has a ``layout:`` section keep convolution stacks in NHWC
+    (:mod:`threepio.layout`); ``plan.layout`` then counts the transposes left.
 
     >>> plan = threepio.trace(step, example_inputs)         # doctest: +SKIP
     >>> print(threepio.translate(plan, "tfjs"))             # doctest: +SKIP
@@ -353,4 +356,8 @@ def translate(plan: Plan, target: str, *, rules: RuleSet | None = None) -> Plan:
     rules = rules or load_rules(target)
     tr = _Translator(plan, rules)
     out = tr.run()
+    if layout and rules.layout is not None:
+        from .layout import optimize_layout
+
+        optimize_layout(out, rules.layout)
     return out.lint()

@@ -115,6 +115,12 @@ def parse_rules(text: str, filename: str, target: str,
             c.fail(doc["dtypes"], dt, "a dtype entry needs 'to' (a dtype, or null when the "
                                       "target cannot hold it) and 'why'")
         rs.dtypes[dt] = DtypeMap(spec["to"], bool(spec.get("checked", False)), spec["why"])
+    if "layout" in doc:
+        from ..layout import LayoutSpec
+
+        if not isinstance(doc["layout"], LineDict):
+            c.fail(doc, "layout", "'layout' is a mapping: transpose, reshape, elementwise, reduce")
+        rs.layout = LayoutSpec.parse(doc["layout"], lambda k, m: c.fail(doc["layout"], k, m))
     c.body(rs)
     for part_text, part_name in parts:
         part = load_yaml(part_text, part_name)

@@ -54,6 +54,7 @@ class RuleSet:
     rules: dict[str, Rule] = field(default_factory=dict)
     commands: set[str] = field(default_factory=set)
     files: list[str] = field(default_factory=list)
+    layout: Any = None              # a threepio.layout.LayoutSpec when the target prefers NHWC
 
     def map_dtype(self, dtype: str) -> str:
         m = self.dtypes.get(dtype)
