@@ -323,8 +323,9 @@ def avg_pool(x, kernel, stride, padding, ceil_mode=False, count_include_pad=True
     lead = x.ndim - nd
     xp = np.pad(x, [(0, 0)] * lead + [(p[j], p[j] + extra[j]) for j in range(nd)])
     win = sliding_window_view(xp, k, axis=tuple(range(lead, x.ndim)))
-    win = win[(Ellipsis,) + tuple(slice(None, None, s[j]) for j in range(nd)) + (slice(None),) * nd]
-    win = win[(Ellipsis,) + tuple(slice(0, o) for o in outs) + (slice(None),) * nd]
+    every = (np.s_[:],) * nd          # np.s_: the builtin slice may be shadowed below
+    win = win[(Ellipsis,) + tuple(np.s_[::s[j]] for j in range(nd)) + every]
+    win = win[(Ellipsis,) + tuple(np.s_[:o] for o in outs) + every]
     total = win.sum(axis=tuple(range(x.ndim, x.ndim + nd)))
     div = _divisor(shape, k, s, p, outs, count_include_pad, divisor_override)
     return (total / np.asarray(div, dtype=x.dtype)).astype(x.dtype, copy=False)
