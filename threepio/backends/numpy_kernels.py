@@ -484,3 +484,109 @@ def embedding_backward(grad, indices, num_weights, padding_idx, scale_grad_by_fr
         g = g / np.maximum(counts[indices], 1).astype(grad.dtype)[:, None]
     np.add.at(out, indices[keep], g[keep])
     return out
+
+
+# -- tensor part -----------------------------------------------------------------------------
+# Slicing, reductions over several axes, advanced indexing and scatters: NumPy has them as
+# syntax (x[...], x[...] = v) or with tuple axes, which a plan (JSON lists) cannot hold.
+import builtins as _builtins  # noqa: E402 - `slice` below shadows the builtin
+import warnings  # noqa: E402
+
+__all__ += ["slice", "reduce", "var", "index", "index_put", "scatter", "masked_scatter"]
+
+_REDUCTIONS = {"any": np.any, "all": np.all, "min": np.min, "max": np.max, "prod": np.prod}
+
+
+def slice(x, begin, size):  # noqa: A001 - the command is npx.slice, like tf.slice
+    """``x[begin[0]:begin[0] + size[0], ...]`` (a copy)."""
+    x = np.asarray(x)
+    return x[tuple(_builtins.slice(b, b + s) for b, s in zip(begin, size))].copy()
+
+
+def reduce(fn, x, axes, keepdims=False, dtype=None):
+    """``np.<fn>(x, axis=tuple(axes))`` for fn in any, all, min, max, prod (``axes`` null:
+    every axis)."""
+    kw = {} if dtype is None else {"dtype": dtype}
+    return np.asarray(_REDUCTIONS[fn](np.asarray(x), axis=None if axes is None else tuple(axes),
+                                      keepdims=keepdims, **kw))
+
+
+def var(x, axes, correction, keepdims=False):
+    """PyTorch's var: sum((x - mean)^2) / max(N - correction, 0), computed in float64 and
+    rounded once to x's dtype."""
+    x = np.asarray(x)
+    ax = None if axes is None else tuple(axes)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # N - correction <= 0: inf/nan as torch
+        y = np.var(x.astype(np.float64), axis=ax, ddof=correction, keepdims=keepdims)
+    return np.asarray(y).astype(x.dtype)
+
+
+def index(x, indices):
+    """``x[indices]`` with PyTorch's ``aten.index.Tensor`` entries (null: the whole dim),
+    which NumPy's advanced indexing matches (placement of the result dims included)."""
+    return np.asarray(np.asarray(x)[tuple(_builtins.slice(None) if i is None else np.asarray(i)
+                                          for i in indices)])
+
+
+def index_put(x, indices, values, accumulate):
+    """``x[indices] = values`` (``accumulate``: ``+=``, every duplicate index counted)."""
+    y = np.array(x, copy=True)
+    key = tuple(_builtins.slice(None) if i is None else np.asarray(i) for i in indices)
+    v = np.asarray(values).astype(y.dtype)
+    if accumulate:
+        np.add.at(y, key, v)
+    else:
+        y[key] = v
+    return y
+
+
+def scatter(x, dim, index, src, reduce=None, include_self=True):
+    """``x.scatter(dim, index, src)`` (reduce null) or ``scatter_reduce`` with sum, prod,
+    mean, amax, amin; each element of ``index`` names the position along ``dim`` of the
+    element of ``src`` at the same place (src may be larger than index)."""
+    x, index = np.asarray(x), np.asarray(index).astype(np.int64)
+    y = np.array(x, copy=True)
+    src = np.asarray(src)[tuple(_builtins.slice(0, n) for n in index.shape)].astype(x.dtype)
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    key = tuple(grid)
+    if reduce is None:
+        y[key] = src
+        return y
+    if not include_self:
+        fill = {"sum": 0, "mean": 0, "prod": 1}
+        start = fill.get(reduce)
+        if start is None:
+            start = _lowest(x.dtype) if reduce == "amax" else _highest(x.dtype)
+        y[key] = start
+    ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.fmax,
+             "amin": np.fmin}[reduce]
+    if reduce in ("amax", "amin"):
+        ufunc = np.maximum if reduce == "amax" else np.minimum
+    ufunc.at(y, key, src)
+    if reduce == "mean":
+        count = np.zeros(x.shape, np.int64) + (1 if include_self else 0)
+        np.add.at(count, key, 1)
+        count = np.maximum(count, 1)
+        y = (y // count).astype(x.dtype) if x.dtype.kind in "iub" else (y / count).astype(x.dtype)
+    return y
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _highest(dtype):
+    return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+
+
+def masked_scatter(x, mask, source):
+    """``x.masked_scatter(mask, source)``: the positions where (broadcast) ``mask`` holds take
+    the elements of ``source`` in row-major order."""
+    x = np.asarray(x)
+    m = np.broadcast_to(np.asarray(mask, dtype=bool), x.shape)
+    y = np.array(np.broadcast_to(x, m.shape), copy=True)
+    k = int(m.sum())
+    y[m] = np.asarray(source).reshape(-1)[:k].astype(x.dtype)
+    return y

@@ -19,7 +19,6 @@ export const COMMANDS = Object.freeze([
   "tf.broadcastTo",
   "tf.cast",
   "tf.ceil",
-  "tf.clipByValue",
   "tf.concat",
   "tf.conv2d",
   "tf.conv2dTranspose",

@@ -1,0 +1,122 @@
+"""Samples for mappings/<target>/tensor.yaml: shape, creation, indexing and reduction ops."""
+
+import torch
+from op_samples import S, b, f, i
+
+NAN = torch.tensor([[1.0, float("nan"), 3.0], [float("nan"), -1.0, 2.0], [0.5, 0.5, -2.0]])
+TIES = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, -1.0], [0.0, 0.0, 0.0]])
+IDX = torch.tensor([0, 2, -1, 1])
+
+SAMPLES = [
+    # creation
+    S("aten.arange.start_step", 0, 10, 1, dtype=torch.int64),
+    S("aten.arange.start_step", -3, 7, 2, dtype=torch.int32, note="int-step"),
+    S("aten.arange.start_step", 0.5, 4.0, 0.3, dtype=torch.float32, note="float"),
+    S("aten.arange.start_step", 10, 0, -3, dtype=torch.int64, note="negative-step"),
+    S("aten.arange.start_step", 1.5, 5, 1, dtype=torch.int64, note="float-start-int"),
+    S("aten.arange.start_step", 0, 0, 1, dtype=torch.float32, note="empty"),
+    S("aten.empty.memory_format", [0, 3], dtype=torch.float32),
+    S("aten.empty_strided.default", [2, 0], [1, 1], dtype=torch.int64),
+    # random: shapes with no elements or deterministic parameters (values are another draw)
+    S("aten.rand.default", [0, 3], dtype=torch.float32),
+    S("aten.randn.default", [2, 0], dtype=torch.float32),
+    S("aten.randperm.default", 1, dtype=torch.int64),
+    S("aten.randperm.default", 0, dtype=torch.int64, note="empty"),
+    S("aten.native_dropout.default", f(3, 4), 0.5, False),
+    S("aten.native_dropout.default", f(3, 4), 0.0, True, note="p0"),
+    # scalars read from tensors: refused
+    S("aten._local_scalar_dense.default", f()),
+    S("aten.sym_size.int", f(3, 4), 1),
+    S("aten.sym_numel.default", f(3, 4)),
+    S("aten.sym_stride.int", f(3, 4), 0),
+    S("aten.sym_storage_offset.default", f(3, 4)),
+    S("aten.as_strided.default", f(3, 4), [2, 2], [1, 2]),
+    S("aten.nonzero.default", torch.tensor([[0.0, 1.5, 0.0], [float("nan"), 0.0, -2.0]])),
+    S("aten.nonzero.default", i(2, 3, 2, lo=0, hi=2), note="int"),
+    # shape
+    S("aten.flip.default", f(2, 3, 4), [0, -1]),
+    S("aten.flip.default", b(3, 2), [1], note="bool"),
+    S("aten.flip.default", f(), [], note="0d"),
+    S("aten.repeat.default", f(2, 3), [2, 1, 3]),
+    S("aten.repeat.default", i(3), [2], note="int"),
+    S("aten.repeat.default", b(2, 2), [1, 0], note="bool-zero"),
+    S("aten.diagonal.default", f(3, 4)),
+    S("aten.diagonal.default", f(2, 3, 4, 5), 1, -1, 1, note="offset"),
+    S("aten.diagonal.default", i(4, 3), -2, note="negative-offset"),
+    S("aten.diagonal.default", f(2, 3), 5, note="empty"),
+    S("aten.split_with_sizes.default", f(5, 4), [2, 0, 3]),
+    S("aten.split_with_sizes.default", i(3, 6), [1, 5], -1, note="int-last"),
+    # padding
+    S("aten.constant_pad_nd.default", f(2, 3, 4), [1, 2], 0.5),
+    S("aten.constant_pad_nd.default", f(2, 3, 4), [-1, 2, 1, -2], note="crop"),
+    S("aten.constant_pad_nd.default", i(2, 3), [1, 1, 2, 0], 7, note="int"),
+    S("aten.constant_pad_nd.default", b(2, 3), [0, 1], True, note="bool"),
+    S("aten.constant_pad_nd.default", f(1, 2, 2, 2, 2), [1, 0, 0, 1, 1, 1, 0, 0, 1, 0],
+      float("-inf"), note="5d-inf"),
+    S("aten.reflection_pad1d.default", f(2, 5), [2, 3]),
+    S("aten.reflection_pad2d.default", f(1, 2, 4, 5), [1, 2, 3, 0]),
+    S("aten.reflection_pad3d.default", i(1, 3, 3, 4), [1, 1, 0, 2, 2, 1]),
+    S("aten.replication_pad2d.default", f(1, 2, 3, 4), [2, 1, 0, 3]),
+    S("aten.replication_pad2d.default", f(2, 4, 5), [-1, 2, 1, -2], note="crop"),
+    S("aten.replication_pad3d.default", i(1, 2, 3, 3, 2), [1, 0, 2, 1, 0, 2]),
+    # reductions
+    S("aten.amin.default", f(3, 4), [1]),
+    S("aten.amin.default", NAN, [0], True, note="nan-keepdim"),
+    S("aten.amin.default", i(2, 3, 4), [0, 2], note="int"),
+    S("aten.amin.default", b(3, 4), [], note="bool-all"),
+    S("aten.any.default", f(3, 4)),
+    S("aten.any.default", torch.tensor([0.0, float("nan")]), note="nan"),
+    S("aten.any.dim", i(3, 4, lo=0, hi=2), 1, True),
+    S("aten.any.dim", b(3, 4), -1, note="bool"),
+    S("aten.any.dims", torch.zeros(2, 3), [0, 1]),
+    S("aten.any.dims", i(2, 3, lo=-1, hi=2), [], note="empty-list"),
+    S("aten.any.dims", b(2, 3), None, True, note="all"),
+    S("aten.argmin.default", TIES, 1),
+    S("aten.argmin.default", NAN, 0, True, note="nan"),
+    S("aten.argmin.default", i(3, 4), note="flat"),
+    S("aten.max.dim", TIES, 1),
+    S("aten.max.dim", NAN, 0, True, note="nan"),
+    S("aten.max.dim", i(3, 4), -1, note="int"),
+    S("aten.max.dim", f(), 0, note="0d"),
+    S("aten.max.dim", b(3, 4), 1, note="bool"),
+    S("aten.min.dim", TIES, 1),
+    S("aten.min.dim", NAN, 1, True, note="nan"),
+    S("aten.min.dim", i(3, 4), 0, note="int"),
+    S("aten.prod.default", f(3, 4)),
+    S("aten.prod.default", i(3, 4, lo=-3, hi=4), note="int"),
+    S("aten.prod.dim_int", f(3, 4), 1, True),
+    S("aten.prod.dim_int", f(3, 4), 0, dtype=torch.float32, note="dtype"),
+    S("aten.prod.dim_int", i(5, 2, lo=-3, hi=4), -1, note="int"),
+    S("aten.var.correction", f(3, 4)),
+    S("aten.var.correction", f(3, 4, 2), [0, 2], correction=0, keepdim=True, note="dims"),
+    S("aten.var.correction", f(1, 4), [0], correction=2, note="over-corrected"),
+    S("aten.var.correction", NAN, [1], note="nan"),
+    S("aten.var.dim", f(3, 4), [1]),
+    S("aten.var.dim", f(3, 4), None, False, True, note="all-biased"),
+    # advanced indexing
+    S("aten.index.Tensor", f(5, 4), [IDX]),
+    S("aten.index.Tensor", f(3, 5, 4), [None, IDX], note="second"),
+    S("aten.index.Tensor", f(3, 5, 4), [None, IDX.reshape(2, 2), torch.tensor([1, -4])],
+      note="adjacent-broadcast"),
+    S("aten.index.Tensor", f(3, 5, 4), [torch.tensor([[0], [2]]), None, torch.tensor([1, 3])],
+      note="split"),
+    S("aten.index.Tensor", i(4, 3), [torch.tensor(2)], note="0d-index"),
+    S("aten.index.Tensor", b(4, 3), [None, torch.tensor([2, 2, 0])], note="bool-dup"),
+    S("aten.index.Tensor", f(4, 3), [b(4)], note="mask"),
+]
+
+#: samples a target refuses by design
+REFUSED = {
+    **{(t, f"aten.{k}"): r for t in ("tfjs", "tf", "numpy") for k, r in (
+        ("_local_scalar_dense.default", "a Python scalar read from a tensor"),
+        ("sym_size.int", "plans are static"), ("sym_numel.default", "plans are static"),
+        ("sym_stride.int", "plans have no strides"),
+        ("sym_storage_offset.default", "plans have no storage"),
+        ("as_strided.default", "storage"))},
+    ("tfjs", "aten.nonzero.default"): "whereAsync",
+    ("tfjs", "aten.nonzero.default-int"): "whereAsync",
+    ("tfjs", "aten.prod.default-int"): "TF.js has no int64",
+    ("tfjs", "aten.prod.dim_int-int"): "TF.js has no int64",
+    ("tfjs", "aten.index.Tensor-mask"): "boolean mask",
+    ("tf", "aten.index.Tensor-mask"): "boolean mask",
+}
