@@ -117,6 +117,8 @@ SAMPLES = [
     S("aten.clamp.Tensor", f(5), min=f(5), note="min-only"),
     S("aten.clamp.Tensor", i(6), None, i(6), note="int-max-only"),
     S("aten.clamp.Tensor", i(3), t(0.5, 0.5, 0.5), note="int-float"),
+    S("aten.clamp.Tensor", b(4), b(4), note="bool-min"),
+    S("aten.clamp.Tensor", b(4), None, b(4), note="bool-max"),
     # activations with parameters
     S("aten.elu.default", t(-3.0, -1.0, -1e-8, 0.0, 1.0, 3.0, NAN, -INF, INF)),
     S("aten.elu.default", f(3, 4), 0.5, 2.0, 1.5, note="scaled"),
