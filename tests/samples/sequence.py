@@ -79,3 +79,15 @@ REFUSED = {
     **{(t, _RNN): "torch.backends.mkldnn" for t in ("numpy", "tf", "tfjs")},
     **{("tfjs", s.id): _NO_COMPLEX for s in SAMPLES if "_fft_" in s.key},
 }
+
+_FOLD = "aten.col2im.default"
+SAMPLES += [
+    S(_FOLD, f(2, 3 * 4, 9), [4, 4], [2, 2], [1, 1], [0, 0], [1, 1]),
+    S(_FOLD, f(3 * 4, 9), [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], note="unbatched"),
+    S(_FOLD, f(1, 2 * 6, 9), [5, 7], [2, 3], [1, 1], [1, 0], [2, 2], note="pad-stride"),
+    S(_FOLD, f(2, 2 * 4, 18), [6, 5], [2, 2], [2, 1], [1, 1], [2, 1], note="dilation"),
+    S(_FOLD, f(1, 1 * 4, 4), [5, 5], [2, 2], [1, 1], [0, 0], [3, 3], note="gaps"),
+    S(_FOLD, torch.tensor([[[1.0, float("nan")], [float("inf"), 2.0]]]), [1, 3], [1, 2], [1, 1],
+      [0, 0], [1, 1], note="nonfinite"),
+    S(_FOLD, f(0, 4, 9), [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], note="empty"),
+]
