@@ -80,17 +80,21 @@ def _problem(op: Op, cat: Catalog) -> tuple[str | None, tuple[str, ...]]:
 
 
 def nearest(name: str, cat: Catalog, n: int = 5) -> tuple[str, ...]:
-    """Commands of ``cat`` whose names are closest to ``name`` (same namespace first)."""
-    names = sorted(cat.commands)
-    short = name.rsplit(".", 1)[-1].lower()
+    """Commands of ``cat`` whose names are closest to ``name``: similar spellings first, then
+    names inside it or containing it (``tf.pad`` for ``tf.mirrorPad``), then the same first
+    letters; where two share a short name, the one in ``name``'s namespace."""
+    prefix, _, short = name.rpartition(".")
+    short = short.lower()
+    names = sorted(cat.commands, key=lambda f: (f.rpartition(".")[0] != prefix, f))
     by_short = {}
     for full in names:
         by_short.setdefault(full.rsplit(".", 1)[-1].lower(), full)
     close = [by_short[s] for s in difflib.get_close_matches(short, list(by_short), n=n,
                                                             cutoff=0.6)]
-    stem = short[:4]
-    close += [f for f in names if f.rsplit(".", 1)[-1].lower().startswith(stem)
-              and f not in close]
+    close += [full for s, full in by_short.items() if len(s) >= 3 and (s in short or short in s)
+              and full not in close]
+    close += [full for s, full in by_short.items() if s.startswith(short[:4])
+              and full not in close]
     return tuple(close[:n])
 
 
