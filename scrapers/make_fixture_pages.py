@@ -26,6 +26,7 @@ SAMPLES = {
     "torch": (
         "torch.add", "torch.max", "torch.sum", "torch.empty", "torch.zeros", "torch.where",
         "torch.reshape", "torch.matmul", "torch.clamp", "torch.flatten", "torch.norm",
+        "torch.randint",
         "torch.nn.functional.relu", "torch.nn.functional.conv2d", "torch.nn.functional.softmax",
         "torch.nn.functional.linear", "torch.linalg.norm", "torch.linalg.svd",
         "torch.Tensor.add", "torch.Tensor.view", "torch.Tensor.to", "torch.Tensor.backward",

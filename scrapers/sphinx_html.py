@@ -42,6 +42,9 @@ def _sig_text(dt) -> str:
     for junk in dt.select("a.headerlink, .viewcode-link"):
         junk.decompose()
     text = dt.get_text("").replace("\u00b6", "").replace("[source]", "")
+    # Sphinx keeps RST escapes when it cannot parse the argument list (torch.randint's
+    # `low=0, high, size, \*, ...`)
+    text = text.replace("\\*", "*").replace("\\ ", " ")
     return " ".join(text.split()).replace("\u2192", "->")
 
 
