@@ -143,7 +143,9 @@ def scrape_installed(version: str | None = None,
     for qualname, obj, is_method in progress(commands, "torch docstrings", show_progress):
         short = qualname.rsplit(".", 1)[-1]
         lines, src, rest = object_signatures(obj, short, method=is_method)
-        cmd = build_command(qualname, lines, src, rest, doc_url(qualname, have), stats,
+        # an object without a docstring has no page on the site: no URL rather than a guess
+        url = doc_url(qualname, have) if src == "docstring" or rest.strip() else None
+        cmd = build_command(qualname, lines, src, rest, url, stats,
                             google_types(rest))
         aliases = tuple(n for n in names_of[id(obj)] if n != qualname)
         cat.add(Command(**{**cmd.__dict__, "aliases": aliases}))

@@ -61,6 +61,10 @@ def test_docstring_signatures(installed):
         "torch.contiguous_format"
     assert [p.name for p in cat.commands["torch.linalg.norm"].params][:2] == ["input", "ord"]
     assert cat.commands["torch.nn.functional.relu"].param("inplace").default == "False"
+    # no docstring and no inspect signature: listed, parameters unknown, no page URL
+    undocumented = cat.commands["torch.Tensor.__add__"]
+    assert (undocumented.signature, undocumented.parsed, undocumented.params,
+            undocumented.url) == (None, False, (), None)
 
 
 def test_overloads_are_kept(installed):
