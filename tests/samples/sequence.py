@@ -91,3 +91,32 @@ SAMPLES += [
       [0, 0], [1, 1], note="nonfinite"),
     S(_FOLD, f(0, 4, 9), [4, 4], [2, 2], [1, 1], [0, 0], [1, 1], note="empty"),
 ]
+
+_GRID = "aten.grid_sampler_2d.default"
+
+
+def _grid(*shape, spread=1.2):
+    """Sample points in [-spread, spread]: some fall outside the image."""
+    return f(*shape, 2, lo=-spread, hi=spread)
+
+
+def _ties():
+    """Points on pixel centres and half-way between them (nearest rounds half to even)."""
+    g = torch.tensor([[-1.0, -1.0], [-0.5, 0.0], [0.0, 0.5], [1.0, 1.0], [0.25, -0.75],
+                      [float("nan"), 0.0], [2.5, 0.0], [-1.25, 1.0], [float("inf"), 0.5],
+                      [-float("inf"), -0.5]])
+    return g.reshape(1, 2, 5, 2)
+
+
+SAMPLES += [
+    *[S(_GRID, f(2, 3, 5, 6), _grid(2, 4, 3), mode, pad, ac, note=f"m{mode}-p{pad}-ac{int(ac)}")
+      for mode in (0, 1) for pad in (0, 1) for ac in (False, True)],
+    *[S(_GRID, f(1, 2, 4, 4), _ties(), mode, pad, ac, note=f"ties-m{mode}-p{pad}-ac{int(ac)}")
+      for mode in (0, 1) for pad in (0, 1) for ac in (False, True)],
+    S(_GRID, f(1, 1, 1, 1), _grid(1, 2, 2), 0, 0, True, note="one-pixel"),
+    S(_GRID, f(0, 3, 4, 4), _grid(0, 2, 2), 0, 0, False, note="empty"),
+    S(_GRID, f(1, 2, 4, 4), _grid(1, 2, 2), 2, 0, False, note="bicubic"),
+    S(_GRID, f(1, 2, 4, 4), _grid(1, 2, 2), 0, 2, False, note="reflection"),
+]
+REFUSED.update({(t, f"{_GRID}-{n}"): reason for t in ("numpy", "tf", "tfjs")
+                for n, reason in (("bicubic", "bicubic"), ("reflection", "reflection"))})
