@@ -111,9 +111,10 @@ _IMPORT = re.compile(r"""import\(["'][^"']*["']\)\.""")
 
 def type_text(t: str, generics: dict[str, str] | None = None) -> str:
     """A type as documentation shows it: ``import("...").Tensor`` -> ``Tensor``, type variables
-    replaced by their constraints, whitespace collapsed."""
+    replaced by their constraints, whitespace collapsed, none around ``|`` (as the API data
+    writes unions)."""
     t = _IMPORT.sub("", t)
     for var, bound in (generics or {}).items():
         t = re.sub(rf"(?<![\w$.]){re.escape(var)}(?![\w$])", lambda _m, b=bound: _IMPORT.sub("", b),
                    t)
-    return re.sub(r"\s+", " ", t).strip()
+    return re.sub(r"\s*\|\s*", "|", re.sub(r"\s+", " ", t)).strip()

@@ -58,7 +58,7 @@ def test_paramstr():
 def test_declarations():
     d = parse_declaration("declare function abs_<T extends Tensor>(x: T | TensorLike): T;")
     assert (d.name, d.modifiers, d.returns) == ("abs_", ("declare",), "Tensor")
-    assert [(p.name, p.type) for p in d.params] == [("x", "Tensor | TensorLike")]
+    assert [(p.name, p.type) for p in d.params] == [("x", "Tensor|TensorLike")]
     d = parse_declaration("static sgd(learningRate: number): SGDOptimizer;")
     assert d.modifiers == ("static",) and d.params[0].type == "number"
     d = parse_declaration("set(value: SingleValueMap[D], ...locs: number[]): void;")

@@ -114,9 +114,11 @@ def _params(cmd: Command) -> str:
 
 def _type(t: str | None) -> str | None:
     """A type for comparison: no spaces, and no rank/dtype arguments (``Tensor<Rank>``,
-    ``Tensor<R>``), which the API data drops and the declarations keep; ``;`` and ``,`` alike
-    between object-type members."""
+    ``Tensor<R>``), which the API data drops and the declarations keep, and no module
+    qualifiers (``conv_util.ExplicitPadding``); ``;`` and ``,`` alike between object-type
+    members."""
     if not t:
         return t
     t = re.sub(r"<(?:R|Rank|D)>", "", re.sub(r"\s+", "", t))
+    t = re.sub(r"\b[a-z_]+\.(?=[A-Z])", "", t)           # conv_util.ExplicitPadding
     return re.sub(r"[;,]}", "}", t.replace(";", ","))
