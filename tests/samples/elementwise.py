@@ -1,10 +1,17 @@
 """Samples for mappings/<target>/elementwise.yaml: edge values (outside a function's domain,
 NaN, inf, ties, signed zeros), integer and bool dtypes, broadcasting, 0-d and empty tensors."""
 
+import op_samples
 import torch
-from op_samples import S, b, f, i, pos
+from op_samples import S, b, f, pos
 
 NAN, INF = float("nan"), float("inf")
+
+
+def i(*shape, lo=-5, hi=6, dtype=torch.int32):
+    """int32 by default: TF.js computes int64 in int32 only where a range analysis proves the
+    values fit, so these samples test the rules themselves (int64: tests/test_int_semantics)."""
+    return op_samples.i(*shape, lo=lo, hi=hi, dtype=dtype)
 
 
 def t(*values, dtype=torch.float32):
@@ -16,8 +23,8 @@ DOMAIN = t(-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, NAN, INF, -INF)
 A = t(7.0, -7.0, 7.0, -7.0, 6.0, -6.0, 0.0, -0.0, 5.5, -5.5, 1.0, 30.0, 1e-8, -1e-8, INF, NAN)
 B = t(2.0, 2.0, -2.0, -2.0, 3.0, 3.0, 3.0, -3.0, 1.1, 1.1, 0.1, 0.3, 1.0, 1.0, 2.0, 1.0)
 IA = t(7, -7, 7, -7, 6, -6, 0, 5, -5, 2147483647, -2147483647, 16777217, -16777219,
-       1073741825, 123456789, -987654321, dtype=torch.int64)
-IB = t(2, 2, -2, -2, 3, 3, -3, 7, 7, 1, 3, 2, -5, 1073741824, -10, 1000, dtype=torch.int64)
+       1073741825, 123456789, -987654321, dtype=torch.int32)
+IB = t(2, 2, -2, -2, 3, 3, -3, 7, 7, 1, 3, 2, -5, 1073741824, -10, 1000, dtype=torch.int32)
 TIES = t(0.5, -0.5, 1.5, 2.5, -2.5, 3.5, -3.5, 0.49999997, 8388609.0, -0.0, NAN, INF, 1e10)
 
 SAMPLES = [
@@ -62,7 +69,7 @@ SAMPLES = [
     S("aten.mul.Scalar", b(4), True, note="bool"),
     S("aten.mul.Scalar", b(4), 2.5, note="bool-float"),
     S("aten.div.Scalar", f(3, 4), 3.0), S("aten.div.Scalar", i(5), 2, note="int"),
-    S("aten.div.Scalar", i(5), 0, note="int-by-zero"),
+    S("aten.div.Scalar", i(5, dtype=torch.int64), 0, note="int-by-zero"),
     S("aten.div.Scalar", b(4), 2, note="bool"),
     # division with a rounding mode (integers exact over the whole int32 range)
     *[S("aten.div.Tensor_mode", A, B, rounding_mode=m, note=f"{m}") for m in ("floor", "trunc")],
@@ -128,6 +135,17 @@ SAMPLES = [
     S("aten.hardtanh.default", f(5), 0.0, 6.0, note="relu6"),
     S("aten.leaky_relu.default", t(-3.0, -0.0, 0.0, 2.0, NAN, -INF)),
     S("aten.leaky_relu.default", f(3, 4), 0.2, note="slope"),
+    # exp2, and fmax / fmin (NaN ignored unless both are NaN)
+    S("aten.exp2.default", t(-INF, -150.0, -1.0, 0.0, 0.5, 10.0, 127.5, 128.0, NAN)),
+    S("aten.exp2.default", i(5), note="int"), S("aten.exp2.default", b(4), note="bool"),
+    *[S(f"aten.{n}.default", t(1.0, NAN, NAN, -0.5, 2.0, -INF),
+        t(NAN, 3.0, NAN, 0.5, -2.0, INF)) for n in ("fmax", "fmin")],
+    *[S(f"aten.{n}.default", f(3, 4), f(4), note="broadcast") for n in ("fmax", "fmin")],
+    *[S(f"aten.{n}.default", i(5), t(1.5, NAN, -2.0, 0.0, 9.0), note="int-float")
+      for n in ("fmax", "fmin")],
+    *[S(f"aten.{n}.default", i(5, dtype=torch.int32), i(5, dtype=torch.int32), note="int")
+      for n in ("fmax", "fmin")],
+    *[S(f"aten.{n}.default", b(4), b(4), note="bool") for n in ("fmax", "fmin")],
     # copy (cast + broadcast) and fill
     S("aten.copy.default", torch.zeros(2, 3, dtype=torch.int32), t(1.7, -1.7, 2.5),
       note="float-int"),
@@ -137,7 +155,7 @@ SAMPLES = [
     S("aten.fill.Scalar", f(3, 4), 2.5), S("aten.fill.Scalar", i(5), -2.7, note="int-trunc"),
     S("aten.fill.Scalar", b(3), 0.5, note="bool"), S("aten.fill.Scalar", f(2), True,
                                                      note="float-bool"),
-    S("aten.fill.Scalar", i(2), 4000000000, note="int-big"),
+    S("aten.fill.Scalar", i(2, dtype=torch.int64), 4000000000, note="int-big"),
     S("aten.fill.Scalar", pos(0, 2), 1.0, note="empty"),
 ]
 

@@ -96,4 +96,5 @@ export const COMMANDS = Object.freeze([
   "tf.transpose",
   "tf.where",
   "tf.zeros",
+  "tf.zerosLike",
 ]);
