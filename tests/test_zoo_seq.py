@@ -114,3 +114,35 @@ def test_flash_attention_trace_is_refused_not_mistranslated():
     for target in ("numpy", "tf", "tfjs"):
         with pytest.raises(TranslationError, match="logsumexp is not .*sdpa_kernel"):
             threepio.translate(alone, target)
+
+
+def _bags(weight, indices, offsets, per_sample_weights, mode, include_last, padding_idx):
+    return torch.nn.functional.embedding_bag(indices, weight, offsets, mode=mode,
+                                             per_sample_weights=per_sample_weights,
+                                             include_last_offset=include_last,
+                                             padding_idx=padding_idx)
+
+
+@pytest.mark.parametrize("mode, include_last, padding_idx, weighted", [
+    ("sum", False, None, False), ("mean", False, None, False), ("max", False, None, False),
+    ("sum", False, None, True), ("sum", True, None, False), ("mean", True, 4, False),
+    ("max", False, 2, False), ("mean", False, 2, False)])
+def test_embedding_bag_on_every_target(mode, include_last, padding_idx, weighted):
+    """aten._embedding_bag's bag output as F.embedding_bag uses it (its other outputs unused):
+    empty bags, repeated indices, padding_idx and per-sample weights."""
+    g = torch.Generator().manual_seed(5)
+    weight = torch.randn(10, 3, generator=g)
+    indices = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9, 0, 2])
+    offsets = torch.tensor([0, 4, 4, 7, 10] if include_last else [0, 4, 4, 7])
+    psw = torch.rand(10, generator=g) if weighted else None
+
+    def fn(weight, indices, offsets, *psw):
+        return _bags(weight, indices, offsets, psw[0] if psw else None,
+                     mode, include_last, padding_idx)
+
+    ex = (weight, indices, offsets, *([psw] if weighted else []))
+    plan = threepio.trace(fn, ex)
+    assert any(op.target == "aten._embedding_bag.default" for op in plan.ops)
+    report = threepio.check(plan, targets=tuple(TARGETS))
+    assert report.ok, str(report)
+    assert max(r.max_abs for r in report.rows) <= LIMIT

@@ -120,3 +120,12 @@ SAMPLES += [
 ]
 REFUSED.update({(t, f"{_GRID}-{n}"): reason for t in ("numpy", "tf", "tfjs")
                 for n, reason in (("bicubic", "bicubic"), ("reflection", "reflection"))})
+
+_BAG = "aten._embedding_bag.default"
+_BAG_IDX = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9, 0])
+SAMPLES += [
+    # one-op plans return all four outputs; the kernel's bookkeeping outputs are refused (the
+    # bag output alone is proven by tests/test_zoo_seq.py::test_embedding_bag_on_every_target)
+    S(_BAG, f(10, 3), _BAG_IDX, torch.tensor([0, 4, 4, 7]), False, 1),
+]
+REFUSED.update({(t, _BAG): "only the bags are mapped" for t in ("numpy", "tf", "tfjs")})
