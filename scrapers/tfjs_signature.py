@@ -25,8 +25,7 @@ GRAMMAR = Path(__file__).with_name("tfjs.lark")
 
 @cache
 def _parser() -> Lark:
-    return Lark(GRAMMAR.read_text(), parser="earley", lexer="dynamic", propagate_positions=True,
-                ambiguity="resolve")
+    return Lark(GRAMMAR.read_text(), parser="lalr", propagate_positions=True)
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,8 @@ def parse_declaration(text: str) -> Declaration | None:
         return None
     mods, name, generics, params, returns = [], None, {}, (), None
     for ch in tree.children:
-        if isinstance(ch, Token) and ch.type == "MODIFIER":
-            mods.append(str(ch))
+        if isinstance(ch, Tree) and ch.data == "modifier":
+            mods.append(str(ch.children[0]))
         elif isinstance(ch, Token) and ch.type == "NAME":
             name = str(ch)
         elif isinstance(ch, Tree) and ch.data == "typeparams":
