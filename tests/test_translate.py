@@ -25,10 +25,12 @@ def test_unknown_op_is_refused_with_position_and_suggestions():
 
 
 def test_refused_case_gives_the_rules_reason():
-    conv = torch.nn.Conv2d(4, 4, 3, groups=2)
-    plan = threepio.trace(conv, (torch.rand(1, 4, 8, 8),))
-    with pytest.raises(TranslationError, match=r"refused by rule tfjs\.yaml:\d+: tf\.conv2d has "
-                                               r"no groups"):
+    # overlapping windows: TF.js has no exact max-pool indices for them
+    plan = threepio.trace(lambda x: torch.nn.functional.max_pool2d(x, 3, 2, return_indices=True),
+                          (torch.rand(1, 2, 9, 9),))
+    with pytest.raises(TranslationError, match=r"refused by rule tfjs\.yaml:\d+: max-pool indices "
+                                               r"\(for the backward pass\) are mapped for "
+                                               r"non-overlapping windows only"):
         threepio.translate(plan, "tfjs")
 
 
@@ -95,7 +97,7 @@ def test_int64_beyond_int32_is_refused_when_the_plan_runs(labels_plan):
         threepio.run(tfjs, inputs)
     msg = str(e.value)
     assert "input 1 %labels" in msg and "2147483655 at index [5]" in msg
-    assert "does not fit int32" in msg and "TF.js has no int64" in msg
+    assert "is outside [-2147483648, 2147483647]" in msg and "TF.js has no int64" in msg
 
 
 @pytest.mark.parametrize("change, match", [

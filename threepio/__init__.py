@@ -43,12 +43,12 @@ def trace(fn, example_inputs, *, level: str = "aten", params: str = "inputs",
                   output_names=output_names)
 
 
-def translate(plan: Plan, target: str) -> Plan:
-    """Translate a traced plan to ``"tfjs"``, ``"tf"`` or ``"numpy"``
-    (see :func:`threepio.translator.translate`)."""
+def translate(plan: Plan, target: str, **options) -> Plan:
+    """Translate a traced plan to ``"tfjs"``, ``"tf"`` or ``"numpy"``; options: ``layout``,
+    ``allow_int_wrap`` (see :func:`threepio.translator.translate`)."""
     from .translator import translate as _translate
 
-    return _translate(plan, target)
+    return _translate(plan, target, **options)
 
 
 def run(plan: Plan, inputs=None, **options):

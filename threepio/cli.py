@@ -103,7 +103,7 @@ def cmd_translate(args) -> Exit:
         raise errors.PlanInputError(f"{args.plan}: the types of {len(untyped)} values (%"
                                     f"{untyped[0]}...) are unknown: PySyft plans do not store "
                                     "them; pass example inputs with --inputs")
-    out = translate(plan, args.to)
+    out = translate(plan, args.to, allow_int_wrap=args.allow_int_wrap)
     if args.target_version:
         from .catalog.versions import check_target_version
 
@@ -240,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("threepio", "pysyft"), default="threepio",
                     help="pysyft: write a PySyft plan .pb whose tfjs role syft.js runs, next to "
                          "the source's torch role")
+    sp.add_argument("--allow-int-wrap", action="store_true",
+                    help="translate integer values whose range cannot be proven to fit the "
+                         "target's narrower dtype (TF.js: int64 computed in int32); recorded in "
+                         "the plan's casts")
     sp.add_argument("--target-version", metavar="VERSION",
                     help="refuse a plan calling a command or parameter that release of the "
                          "target lacks (tfjs: a catalog of mappings/catalogs/tfjs; tf, numpy: "

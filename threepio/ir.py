@@ -133,6 +133,8 @@ class Cast:
     to_dtype: str
     checked: bool  # True when the runtime refuses values that do not fit the new dtype
     reason: str
+    #: for a checked input: the range its values are checked against (the new dtype's when None)
+    range: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)

@@ -81,7 +81,8 @@ def to_dict(plan: Plan) -> dict:
         "ops": [],
         "outputs": [r.name for r in plan.outputs],
         "casts": [{"value": c.value, "from": c.from_dtype, "to": c.to_dtype,
-                   "checked": c.checked, "reason": c.reason} for c in plan.casts],
+                   "checked": c.checked, "reason": c.reason}
+                  | ({} if c.range is None else {"range": list(c.range)}) for c in plan.casts],
     }
     if plan.layout is not None:
         d["layout"] = dict(plan.layout)
@@ -199,9 +200,14 @@ class _Reader:
             plan.outputs.append(Ref(r))
         for i, c in enumerate(self.field(d, "casts", list, "top level", [])):
             w = f"cast {i}"
+            bounds = self.field(c, "range", (list, type(None)), w, None)
+            if bounds is not None and (len(bounds) != 2 or not all(
+                    isinstance(b, int) and not isinstance(b, bool) for b in bounds)):
+                self.fail(w, "'range' is [low, high], two integers")
             plan.casts.append(Cast(self.field(c, "value", str, w), self.field(c, "from", str, w),
                                    self.field(c, "to", str, w), self.field(c, "checked", bool, w),
-                                   self.field(c, "reason", str, w)))
+                                   self.field(c, "reason", str, w),
+                                   None if bounds is None else tuple(bounds)))
         layout = self.field(d, "layout", (dict, type(None)), "top level", None)
         if layout is not None:
             if not all(isinstance(layout.get(k), int) for k in ("transposes", "before")):

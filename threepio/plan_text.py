@@ -69,8 +69,12 @@ def format_plan(plan: Plan) -> str:
     lines = [f"plan {json.dumps(plan.name)} {plan.namespace} v{FORMAT_VERSION}"]
     lines += [f"input %{v.name}: {v.type or '?'}" for v in plan.inputs]
     lines += [f"cast %{c.value} {c.from_dtype} -> {c.to_dtype} "
-              f"{'checked' if c.checked else 'unchecked'} {json.dumps(c.reason)}"
+              f"{'checked' if c.checked else 'unchecked'} "
+              f"{'' if c.range is None else f'[{c.range[0]}, {c.range[1]}] '}{json.dumps(c.reason)}"
               for c in plan.casts]
+    if plan.layout is not None:
+        lines.append(f"layout transposes={plan.layout['transposes']} "
+                     f"before={plan.layout['before']}")
     if plan.constants:
         from .plan_json import encode_data
 
@@ -154,8 +158,13 @@ def parse_plan(text: str, filename: str = "<string>") -> Plan:
                 plan.inputs.append(Value(str(ch[0])[1:], _type(ch[1]) if len(ch) > 1 and
                                          ch[1] is not None else None))
             elif kind == "cast_decl":
+                bounds = ch[4]
                 plan.casts.append(Cast(str(ch[0])[1:], str(ch[1]), str(ch[2]),
-                                       str(ch[3]) == "checked", _string(ch[4])))
+                                       str(ch[3]) == "checked", _string(ch[5]),
+                                       None if bounds is None else
+                                       (int(bounds.children[0]), int(bounds.children[1]))))
+            elif kind == "layout_decl":
+                plan.layout = {"transposes": int(ch[0]), "before": int(ch[1])}
             elif kind == "const_decl":
                 from .plan_json import _Reader
 

@@ -57,13 +57,13 @@ def prepare_inputs(plan: Plan, inputs) -> list[np.ndarray]:
                 raise PlanInputError(f"{where}: expected {v.type.dtype}, got {a.dtype}; convert "
                                      f"it first (e.g. x.astype('{v.type.dtype}'))")
             if c.checked and np.issubdtype(want, np.integer) and a.size:
-                info = np.iinfo(want)
-                bad = np.flatnonzero((a < info.min) | (a > info.max))
+                lo, hi = c.range or (np.iinfo(want).min, np.iinfo(want).max)
+                bad = np.flatnonzero((a < lo) | (a > hi))
                 if bad.size:
                     at = np.unravel_index(bad[0], a.shape)
                     raise PlanInputError(
-                        f"{where}: value {a[at]} at index {list(map(int, at))} does not fit "
-                        f"{want} ({c.reason}); {bad.size} value(s) out of range")
+                        f"{where}: value {a[at]} at index {list(map(int, at))} is outside "
+                        f"[{lo}, {hi}] ({c.reason}); {bad.size} value(s) out of range")
             a = a.astype(want)
         out.append(a)
     return out

@@ -53,8 +53,10 @@ class Sym:
 
 
 class _Translator:
-    def __init__(self, plan: Plan, rules: RuleSet):
+    def __init__(self, plan: Plan, rules: RuleSet, allow_int_wrap: bool = False):
         self.src, self.rules = plan, rules
+        self.allow_int_wrap = allow_int_wrap
+        self._ranges = self._bounds = None
         self.out = Plan(plan.name, rules.target)
         self.env: dict[str, Sym] = {}
         self.taken = {v.name for v in plan.values()}
@@ -108,14 +110,51 @@ class _Translator:
         if old.type is None or new.type is None or old.type.dtype == new.type.dtype:
             return
         m = self.rules.dtypes[old.type.dtype]
+        bounds = None
         if boundary:
-            reason = m.why + ("; values are range-checked when the plan runs" if m.checked
-                              and old in self.src.inputs else "")
+            is_input = m.checked and old in self.src.inputs
+            if is_input:
+                bounds = self.input_bounds().get(old.type.dtype)
+            full = bounds is None or bounds == _dtype_bounds(new.type.dtype)
+            reason = m.why + ("" if not is_input else "; values are range-checked when the plan "
+                              "runs" if full else f"; values are range-checked to [{bounds[0]}, "
+                              f"{bounds[1]}] when the plan runs, so that every {new.type.dtype} "
+                              "value computed from them is exact")
             checked = m.checked
         else:
             reason = f"{m.why}; {op.target} computes it in {new.type.dtype}"
+            reason += self._int_narrowing(old, new.type.dtype, op)
             checked = False
-        self.out.casts.append(Cast(new.name, old.type.dtype, new.type.dtype, checked, reason))
+        self.out.casts.append(Cast(new.name, old.type.dtype, new.type.dtype, checked, reason,
+                                   None if bounds is None or full else tuple(bounds)))
+
+    def input_bounds(self) -> dict[str, tuple[int, int]]:
+        """The range each range-checked input dtype is checked against: the target dtype's,
+        or the widest power-of-two range that proves every narrowed value of the plan exact."""
+        if self._bounds is None:
+            self._bounds, self._ranges = _choose_bounds(self.src, self.rules)
+        return self._bounds
+
+    def _int_narrowing(self, old: Value, to: str, op: Op) -> str:
+        """For an integer value computed in another integer dtype: its proven range, or a
+        refusal (unless the caller accepts wrapping)."""
+        from .int_ranges import dtype_range, fits
+
+        src = old.type.dtype
+        if src == "bool" or dtype_range(src) is None or dtype_range(to) is None:
+            return ""
+        self.input_bounds()
+        r = self._ranges.get(old.name)
+        if fits(r, src) and fits(r, to):
+            return f"; range [{r[0]}, {r[1]}] proven"
+        seen = f"it can reach [{r[0]}, {r[1]}]" if r else "its range could not be bounded"
+        if self.allow_int_wrap:
+            return f"; range not proven ({seen}): values beyond {to} wrap"
+        raise _Refused(
+            f"{src} %{old.name} is computed in {to} on {self.rules.target}, and {seen}, so it "
+            f"may not fit {to} (or {src}, where PyTorch itself would wrap); cast it to {to} in "
+            "PyTorch (overflow then wraps the same way on both), or translate with "
+            "allow_int_wrap=True (--allow-int-wrap) to accept that out-of-range values wrap")
 
     def _convert(self, data, src: str, dst: str, what: str):
         arr = np.asarray(data)
@@ -247,7 +286,10 @@ class _Translator:
                                  f"%{src_out.name}, expected {want}")
             self.env[src_out.name] = res
             if res.value.name == src_out.name:
-                self._note_cast(src_out, res.value, boundary=False, op=op)
+                try:
+                    self._note_cast(src_out, res.value, boundary=False, op=op)
+                except _Refused as e:
+                    raise self.error(index, op, str(e)) from None
         base = op.outputs[0].name if op.outputs else "v"
         for new in ctx.emitted:
             for v in new.outputs:
@@ -277,6 +319,46 @@ class _Translator:
 
 class _Refused(Exception):
     pass
+
+
+def _dtype_bounds(dtype: str):
+    from .int_ranges import dtype_range
+
+    return dtype_range(dtype)
+
+
+def _choose_bounds(plan: Plan, rules: RuleSet):
+    """(input bounds per checked dtype, value ranges under them): the target dtype's full range
+    when that proves every narrowed value; else the widest [-2**k, 2**k - 1] that does."""
+    from .int_ranges import dtype_range, fits, value_ranges
+
+    full = {dt: dtype_range(m.to) for dt, m in rules.dtypes.items()
+            if m.checked and m.to and dtype_range(m.to) is not None and dtype_range(dt)}
+    narrowed = [v for op in plan.ops for v in op.outputs
+                if v.type is not None and v.type.dtype in full]
+    if not narrowed or not any(v.type is not None and v.type.dtype in full
+                               for v in plan.inputs):
+        return full, value_ranges(plan, full)
+
+    def proven(bounds):
+        ranges = value_ranges(plan, bounds)
+        return all(fits(ranges.get(v.name), v.type.dtype) and
+                   fits(ranges.get(v.name), rules.map_dtype(v.type.dtype)) for v in narrowed), \
+            ranges
+
+    ok, ranges = proven(full)
+    if ok:
+        return full, ranges
+    lo, hi, best = 0, 30, None          # the largest k with every value proven
+    while lo <= hi:
+        k = (lo + hi) // 2
+        bounds = {dt: (-2**k, 2**k - 1) for dt in full}
+        ok, r = proven(bounds)
+        if ok:
+            best, lo = (bounds, r), k + 1
+        else:
+            hi = k - 1
+    return best if best is not None else (full, ranges)
 
 
 def _ref(a):
@@ -339,12 +421,15 @@ class _Ctx:
 
 
 def translate(plan: Plan, target: str, *, rules: RuleSet | None = None,
-              layout: bool = True) -> Plan:
+              layout: bool = True, allow_int_wrap: bool = False) -> Plan:
     """Translate ``plan`` to ``target`` (``"tfjs"``, ``"tf"`` or ``"numpy"``).
 
     Raises :class:`TranslationError` for an op with no exact translation. With ``layout``
     (the default) targets whose map has a ``layout:`` section keep convolution stacks in NHWC
-    (:mod:`threepio.layout`); ``plan.layout`` then counts the transposes left.
+    (:mod:`threepio.layout`); ``plan.layout`` then counts the transposes left. An integer value
+    the target computes in a narrower dtype (TF.js: int64 in int32) must have a range proven to
+    fit (:mod:`threepio.int_ranges`); ``allow_int_wrap`` accepts the others, recorded in
+    ``plan.casts``.
 
     >>> plan = threepio.trace(step, example_inputs)         # doctest: +SKIP
     >>> print(threepio.translate(plan, "tfjs"))             # doctest: +SKIP
@@ -354,7 +439,7 @@ def translate(plan: Plan, target: str, *, rules: RuleSet | None = None,
                                "namespace; translate takes a traced PyTorch plan",
                                target=target)
     rules = rules or load_rules(target)
-    tr = _Translator(plan, rules)
+    tr = _Translator(plan, rules, allow_int_wrap)
     out = tr.run()
     if layout and rules.layout is not None:
         from .layout import optimize_layout
