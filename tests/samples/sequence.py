@@ -127,5 +127,8 @@ SAMPLES += [
     # one-op plans return all four outputs; the kernel's bookkeeping outputs are refused (the
     # bag output alone is proven by tests/test_zoo_seq.py::test_embedding_bag_on_every_target)
     S(_BAG, f(10, 3), _BAG_IDX, torch.tensor([0, 4, 4, 7]), False, 1),
+    S(_BAG.replace("bag", "bag_forward_only"), f(10, 3), _BAG_IDX, torch.tensor([0, 4, 4, 7]),
+      False, 2),
 ]
-REFUSED.update({(t, _BAG): "only the bags are mapped" for t in ("numpy", "tf", "tfjs")})
+REFUSED.update({(t, key): "only the bags are mapped" for t in ("numpy", "tf", "tfjs")
+                for key in (_BAG, _BAG.replace("bag", "bag_forward_only"))})
