@@ -152,8 +152,12 @@ def _functionalize_inplace(gm) -> None:
         functional = getattr(packet, op._overloadname, None) if packet else None
         mutated = node.args[0] if node.args else None
         later_uses = [u for u in getattr(mutated, "users", ()) if order[u] > order[node]]
-        if functional is None or mutated is None or mutated.op == "placeholder" or later_uses:
-            raise TraceError(f"{op} mutates {mutated} which is read again afterwards; "
+        view = isinstance(getattr(mutated, "target", None), torch._ops.OpOverload) and any(
+            r.alias_info is not None for r in mutated.target._schema.returns)  # writes through
+        if functional is None or mutated is None or mutated.op == "placeholder" or later_uses \
+                or view:
+            raise TraceError(f"{op} mutates {mutated} which is read again afterwards"
+                             f"{' (it is a view of another tensor)' if view else ''}; "
                              "threepio plans have no mutation: use the out-of-place form")
         node.target = functional
     gm.graph.eliminate_dead_code()
