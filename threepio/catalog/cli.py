@@ -1,6 +1,6 @@
 """Catalog subcommands of the ``threepio`` CLI: ``catalog stats``, ``maps diff A B [--json]``,
-``scrape FRAMEWORK [--version V] [--source S] [--online] [-o PATH]`` (and the search commands
-registered beside them)."""
+``scrape FRAMEWORK [--version V] [--source S] [--online] [-o PATH]`` and ``find QUERY [--json]``
+(search, in :mod:`threepio.catalog.search`)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,15 @@ def add_subcommands(sub):
     sc.add_argument("-o", "--output", help="write the YAML here (default: "
                     "mappings/catalogs/FRAMEWORK/VERSION.yaml; - for stdout)")
     sc.set_defaults(func=cmd_scrape)
+
+    fd = sub.add_parser("find", help="fuzzy-search the catalogs and rules of every framework "
+                        "(names, synonyms, summaries) and show each hit's mapping status")
+    fd.add_argument("query", help="a command name in any style: clamp, clipByValue, tf.concat")
+    fd.add_argument("-n", "--limit", type=int, default=10, help="at most this many hits")
+    fd.add_argument("--framework", action="append", choices=("torch", "tfjs", "tf", "numpy"),
+                    help="only hits of this framework (repeatable)")
+    fd.add_argument("--json", action="store_true")
+    fd.set_defaults(func=cmd_find)
 
 
 def cmd_catalog_stats(args) -> int:
@@ -76,4 +85,12 @@ def cmd_scrape(args) -> int:
         print(f"{cat.ref}: {st['commands']} commands, {st['parsed']}/{st['signatures']} "
               f"signatures parsed ({st['parse_rate']:.1%}) from {cat.source}; wrote {path}",
               file=sys.stderr)
+    return 0
+
+
+def cmd_find(args) -> int:
+    from .search import find, render
+
+    hits = find(args.query, limit=args.limit, frameworks=args.framework)
+    print(json.dumps([h.to_dict() for h in hits], indent=1) if args.json else render(hits))
     return 0
