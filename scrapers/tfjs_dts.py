@@ -70,15 +70,21 @@ def package_for(version: str, online: bool = False) -> Path | None:
 
 
 def unpack(tgz: Path, dest: Path):
-    """The declaration files and package.json of an npm tarball, into ``dest``."""
+    """The declaration files and package.json of an npm tarball, into ``dest`` (all or nothing:
+    a member outside the package aborts the unpacking)."""
+    import shutil
     import tarfile
+    import tempfile
 
-    with tarfile.open(tgz) as tar:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=dest.parent) as tmp, tarfile.open(tgz) as tar:
         keep = [m for m in tar.getmembers() if m.isfile() and m.name.startswith("package/")
                 and (m.name == "package/package.json" or m.name.endswith(".d.ts"))]
         for m in keep:
             m.name = m.name.removeprefix("package/")
-        tar.extractall(dest, members=keep, filter="data")
+        tar.extractall(Path(tmp) / "pkg", members=keep, filter="data")
+        shutil.rmtree(dest, ignore_errors=True)
+        (Path(tmp) / "pkg").rename(dest)
 
 
 def installed_version(root: Path | None = None) -> str | None:

@@ -268,3 +268,46 @@ def test_registry():
     assert scraper_for("tfjs") is tfjs_docs
     with pytest.raises(RuleFileError, match="no scraper for 'jax'"):
         scraper_for("jax")
+
+
+def test_package_from_the_cache(tmp_path, monkeypatch):
+    """An npm tarball in the cache is unpacked (declarations and package.json only) and merged
+    into the catalog of its release; nothing is downloaded without --online."""
+    import io
+    import tarfile
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert tfjs_dts.package_for("2.8.6") is None
+    npm = tmp_path / "threepio" / "npm"
+    npm.mkdir(parents=True)
+    files = {"package/package.json": '{"version": "2.8.6"}',
+             "package/dist/index.d.ts": "export * from './ops';\n",
+             "package/dist/ops.d.ts": "declare function mystery_(x: Tensor): Tensor;\n"
+                                      "export declare const mystery: typeof mystery_;\n",
+             "package/dist/ops.js": "bulky code",
+             "package/../escape.d.ts": "outside"}
+    with tarfile.open(npm / "tensorflow-tfjs-core-2.8.6.tgz", "w:gz") as tar:
+        for name, text in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text.encode())
+            tar.addfile(info, io.BytesIO(text.encode()))
+    with pytest.raises(tarfile.OutsideDestinationError):
+        tfjs_dts.package_for("2.8.6")       # a member outside the package is refused
+    assert not (npm / "tfjs-core-2.8.6").exists() and not (tmp_path / "escape.d.ts").exists()
+    with tarfile.open(npm / "tensorflow-tfjs-core-2.8.6.tgz", "w:gz") as tar:
+        for name, text in files.items():
+            if "escape" not in name:
+                info = tarfile.TarInfo(name)
+                info.size = len(text.encode())
+                tar.addfile(info, io.BytesIO(text.encode()))
+    root = tfjs_dts.package_for("2.8.6")
+    assert sorted(p.name for p in root.rglob("*") if p.is_file()) == \
+        ["index.d.ts", "ops.d.ts", "package.json"]
+    cat = tfjs_docs.scrape("2.8.6")
+    assert cat.commands["tf.mystery"].url is None and "tf.abs" in cat.commands
+    assert cat.source.endswith("npm:@tensorflow/tfjs-core@2.8.6 (dist/**/*.d.ts)")
+
+
+def test_scrape_a_package_folder():
+    cat = tfjs_docs.scrape(source=str(tfjs_dts.package_dir()))
+    assert cat.scraper == tfjs_dts.SCRAPER and cat.version == "4.22.0"
