@@ -7,6 +7,11 @@ NAN = torch.tensor([[1.0, float("nan"), 3.0], [float("nan"), -1.0, 2.0], [0.5, 0
 TIES = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, -1.0], [0.0, 0.0, 0.0]])
 IDX = torch.tensor([0, 2, -1, 1])
 
+
+def I32(*shape):  # int32: TF.js computes it as is (int64 results need a proven range there)
+    return i(*shape, dtype=torch.int32)
+
+
 SAMPLES = [
     # creation
     S("aten.arange.start_step", 0, 10, 1, dtype=torch.int64),
@@ -33,6 +38,7 @@ SAMPLES = [
     S("aten.as_strided.default", f(3, 4), [2, 2], [1, 2]),
     S("aten.nonzero.default", torch.tensor([[0.0, 1.5, 0.0], [float("nan"), 0.0, -2.0]])),
     S("aten.nonzero.default", i(2, 3, 2, lo=0, hi=2), note="int"),
+    S("aten.nonzero.default", torch.tensor(2.5), note="0d"),
     # shape
     S("aten.flip.default", f(2, 3, 4), [0, -1]),
     S("aten.flip.default", b(3, 2), [1], note="bool"),
@@ -87,6 +93,7 @@ SAMPLES = [
     S("aten.prod.dim_int", f(3, 4), 1, True),
     S("aten.prod.dim_int", f(3, 4), 0, dtype=torch.float32, note="dtype"),
     S("aten.prod.dim_int", i(5, 2, lo=-3, hi=4), -1, note="int"),
+    S("aten.prod.dim_int", b(3, 4), 1, dtype=torch.bool, note="bool"),
     S("aten.var.correction", f(3, 4)),
     S("aten.var.correction", f(3, 4, 2), [0, 2], correction=0, keepdim=True, note="dims"),
     S("aten.var.correction", f(1, 4), [0], correction=2, note="over-corrected"),
@@ -115,8 +122,54 @@ REFUSED = {
         ("as_strided.default", "storage"))},
     ("tfjs", "aten.nonzero.default"): "whereAsync",
     ("tfjs", "aten.nonzero.default-int"): "whereAsync",
+    ("tfjs", "aten.nonzero.default-0d"): "whereAsync",
+    ("tfjs", "aten.prod.dim_int-bool"): "TF.js has no int64",
     ("tfjs", "aten.prod.default-int"): "TF.js has no int64",
     ("tfjs", "aten.prod.dim_int-int"): "TF.js has no int64",
     ("tfjs", "aten.index.Tensor-mask"): "boolean mask",
     ("tf", "aten.index.Tensor-mask"): "boolean mask",
 }
+
+_IX = torch.tensor([[0, 1, 2, 0], [1, 2, 0, 1], [2, 0, 1, 2]])  # distinct per column
+_DUP = torch.tensor([[0, 0, 2], [1, 1, 1]])
+_S = f(3, 4)
+
+SAMPLES += [
+    S("aten.index_put.default", f(5, 4), [IDX], f(4, 4)),
+    S("aten.index_put.default", f(5, 4), [torch.tensor([0, 2, 0, 4])], f(4), True,
+      note="accumulate-dup"),
+    S("aten.index_put.default", I32(3, 5, 4), [None, IDX, torch.tensor([1, 3, 0, 2])], I32(1),
+      note="adjacent-int"),
+    S("aten.index_put.default", f(3, 5, 4), [torch.tensor([2, 0]), None, torch.tensor([1, 3])],
+      f(2, 5), True, note="split-accumulate"),
+    S("aten.index_put.default", b(4, 3), [torch.tensor([1, 3])], torch.tensor(True),
+      note="bool"),
+    S("aten.scatter.src", torch.zeros(3, 5), 1, torch.tensor([[4, 0, 2], [1, 3, 0], [0, 2, 4]]),
+      f(3, 4)),
+    S("aten.scatter.src", i(3, 4), 0, _IX[:2], i(3, 5), note="dim0-int"),
+    S("aten.scatter_add.default", f(3, 4), 1, _DUP.repeat(1, 1)[:, :3], _S),
+    S("aten.scatter_add.default", I32(4, 3), 0, _DUP.T, I32(3, 3), note="dim0-int"),
+    *[S("aten.scatter_reduce.two", NAN if r in ("amax", "amin") else f(3, 3), 1,
+        torch.tensor([[0, 0, 2, 0], [1, 1, 1, 2], [2, 2, 2, 2]]),
+        torch.tensor([[1.0, -2.0, float("nan"), 4.0], [0.5, 2.0, -1.0, 3.0],
+                      [1.0, 2.0, 3.0, 4.0]]) if r in ("amax", "amin") else f(3, 4),
+        r, include_self=s, note=f"{r}-{'self' if s else 'noself'}")
+      for r in ("sum", "prod", "mean", "amax", "amin") for s in (True, False)],
+    *[S("aten.scatter_reduce.two", I32(3, 3), 0, _DUP.T[:2], I32(2, 2), r, include_self=s,
+        note=f"{r}-int-{'self' if s else 'noself'}")
+      for r in ("sum", "prod", "mean", "amax", "amin") for s in (True, False)],
+    S("aten.select_scatter.default", f(3, 4), f(4), 0, -1),
+    S("aten.select_scatter.default", b(2, 3, 4), b(2, 4), 1, 1, note="bool"),
+    S("aten.slice_scatter.default", f(6, 3), f(2, 3), 0, 1, 5, 2),
+    S("aten.slice_scatter.default", I32(3, 5), I32(3, 2), -1, -2, note="tail-int"),
+    S("aten.slice_scatter.default", f(3, 4), f(3, 0), 1, 2, 2, note="empty"),
+    S("aten.masked_scatter.default", f(3, 4), b(3, 4), f(12)),
+    S("aten.masked_scatter.default", I32(3, 4), b(4), I32(20), note="broadcast-int"),
+    S("aten.masked_scatter.default", b(2, 3), b(2, 3), b(7), note="bool"),
+    S("aten.slice_scatter.default", b(4, 2), b(1, 2), 0, 3, note="bool"),
+]
+
+REFUSED.update({
+    ("tfjs", "aten.scatter_reduce.two-prod-int-self"): "TF.js has no int64",
+    ("tfjs", "aten.scatter_reduce.two-prod-int-noself"): "TF.js has no int64",
+})
