@@ -13,8 +13,6 @@ the op, its position, the target and the closest mapped commands: never a guess.
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 
 from .errors import TranslationError
@@ -56,7 +54,7 @@ class _Translator:
     def __init__(self, plan: Plan, rules: RuleSet, allow_int_wrap: bool = False):
         self.src, self.rules = plan, rules
         self.allow_int_wrap = allow_int_wrap
-        self._ranges = self._bounds = None
+        self._ranges = self._bounds = self._types = None
         self.out = Plan(plan.name, rules.target)
         self.env: dict[str, Sym] = {}
         self.taken = {v.name for v in plan.values()}
@@ -191,6 +189,8 @@ class _Translator:
 
     def op(self, index: int, op: Op):
         rule = self.rules.get(op.target)
+        if rule is None and self.src.namespace == "torch" and not op.target.startswith("aten."):
+            return self.via_decomposition(index, op)
         if rule is None:
             raise self.error(index, op, f"no rule for {op.target} in "
                              f"{', '.join(self.rules.files)}", suggest=True)
@@ -214,6 +214,49 @@ class _Translator:
             raise self.error(index, op, f"rule {rule.where} failed on these arguments: "
                              f"{type(e).__name__}: {e}") from None
         self.finish(index, op, rule, ctx, result)
+
+    def via_decomposition(self, index: int, op: Op):
+        """An API-level command without a rule: translate its Core ATen decomposition
+        (:mod:`threepio.decompose`) in its place."""
+        from .decompose import NotDecomposable, decompose
+
+        if self._types is None:
+            self._types = self.src.types()
+        try:
+            sub = decompose(op, self._types, self.fresh)
+        except NotDecomposable as e:
+            raise self.error(index, op, f"no rule for {op.target} in "
+                             f"{', '.join(self.rules.files)}, and {e}", suggest=True) from None
+        self._types.update(sub.types())
+        try:
+            for c in sub.constants:
+                t = self.map_type(c.type)
+                data = self._convert(c.data, c.type.dtype, t.dtype, f"constant %{c.name}")
+                self.out.constants.append(Constant(c.name, t, data))
+                self.env[c.name] = Sym(Value(c.name, t))
+        except _Refused as e:
+            raise self.error(index, op, str(e)) from None
+        for sop in sub.ops:
+            for n in sop.refs():
+                self.uses[n] = self.uses.get(n, 0) + 1
+        if any(m.checked for m in self.rules.dtypes.values()):
+            from .int_ranges import value_ranges
+
+            self.input_bounds()
+            known = {n: self._ranges.get(n) for n in op.refs()}
+            self._ranges.update(value_ranges(sub, known=known))
+        for k, sop in enumerate(sub.ops):
+            sop.source = op.source
+            try:
+                self.op(index, sop)
+            except TranslationError as e:
+                raise TranslationError(
+                    f"{e}\n  (op {index} `{op.target}` has no rule of its own on "
+                    f"{self.rules.target}; this is step {k} of its ATen decomposition)",
+                    op=e.op, index=index, target=self.rules.target,
+                    suggestions=e.suggestions) from None
+        for r, v in zip(sub.outputs, op.outputs):
+            self.env.setdefault(v.name, self.env[r.name])
 
     def apply(self, ctx, rule: Rule):
         tried = []
@@ -301,11 +344,10 @@ class _Translator:
 
     def error(self, index: int, op: Op, reason: str, suggest: bool = False):
         sugg = ()
-        if suggest:
-            keys = list(self.rules.rules)
-            sugg = tuple(difflib.get_close_matches(op.target, keys, n=5, cutoff=0.6))
-            stem = op.target.rsplit(".", 1)[0] + "."
-            sugg += tuple(k for k in keys if k.startswith(stem) and k not in sugg)[:5]
+        if suggest:  # same name or a synonym (mappings/synonyms.yaml), then similar spellings
+            from .catalog.search import suggest as nearest
+
+            sugg = nearest(op.target, self.rules.rules, n=5)
         msg = (f"cannot translate op {index} `{format_op(op).split('   #')[0]}`"
                f" ({op.source or 'no source line'}) to {self.rules.target}: {reason}")
         if sugg:
