@@ -146,7 +146,8 @@ def test_refusal_names_op_source_command_version(bilinear_plans):
     assert f"op {i} `" in msg and "TF.js 1.5.1" in msg
     assert "from source op 0 `%" in msg and "aten.upsample_bilinear2d" in msg
     assert "tf.image.resizeBilinear takes at most 3 positional argument(s) in tfjs@1.5.1 " \
-           "(images, size, alignCorners?); the plan passes 4" in msg
+           "(images, size, alignCorners?); the plan passes 4; tfjs@2.8.6 is the first " \
+           "catalogued release that accepts it" in msg
     assert e.value.index == i and e.value.op == "tf.image.resizeBilinear"
 
 
@@ -211,6 +212,10 @@ def test_cli_maps_diff(capsys):
     assert first.startswith(f"tfjs@1.5.1 -> tfjs@{TFJS[-1]}: {len(d.added)} added, ")
     assert main(["maps", "diff", "tfjs@0.0.1", "tfjs"]) == Exit.RULES
     assert "no catalog for tfjs@0.0.1" in capsys.readouterr().err
+    others = [f"{f}@{v}" for f, v in available() if f != "tfjs"]
+    if others:     # another framework's catalog is committed: diffing across is refused
+        assert main(["maps", "diff", "tfjs@1.5.1", others[0]]) == Exit.RULES
+        assert "two releases of one framework" in capsys.readouterr().err
 
 
 def test_cli_catalog_stats(capsys):

@@ -58,10 +58,14 @@ def cmd_catalog_stats(args) -> int:
 
 
 def cmd_maps_diff(args) -> int:
+    from ..errors import RuleFileError
     from .diff import diff_catalogs
     from .model import load_catalog, parse_ref
 
     old, new = (load_catalog(*parse_ref(r)) for r in (args.old, args.new))
+    if old.framework != new.framework:
+        raise RuleFileError(f"maps diff compares two releases of one framework, not "
+                            f"{old.ref} and {new.ref}")
     d = diff_catalogs(old, new)
     print(json.dumps(d.to_dict(), indent=1) if args.json else d)
     return 0

@@ -51,6 +51,9 @@ def check_target_version(plan: Plan, version: str, *, source: Plan | None = None
             continue
         msg = (f"cannot target TF.js {catalog.version}: op {i} `{_short(op)}`"
                f"{origin.get(i, '')}: {why}")
+        later = _first_release_accepting(op, catalog.version, versions)
+        if later:
+            msg += f"; tfjs@{later} is the first catalogued release that accepts it"
         if near:
             msg += f"\n  nearest in tfjs@{catalog.version}: " + ", ".join(near)
         newest = versions[-1] if versions else catalog.version
@@ -77,6 +80,13 @@ def _problem(op: Op, cat: Catalog) -> tuple[str | None, tuple[str, ...]]:
         return (f"{op.target} has no parameter {unknown[0]!r} in tfjs@{cat.version} "
                 f"{_sig(cmd)}", ())
     return None, ()
+
+
+def _first_release_accepting(op: Op, version: str, versions: list[str]) -> str | None:
+    from .model import _version_key
+
+    newer = [v for v in versions if _version_key(v) > _version_key(version)]
+    return next((v for v in newer if _problem(op, load_catalog("tfjs", v))[0] is None), None)
 
 
 def nearest(name: str, cat: Catalog, n: int = 5) -> tuple[str, ...]:
