@@ -76,6 +76,10 @@ SAMPLES = [
     S("aten.upsample_bilinear2d.vec", X4, [10, 7], True, None, note="align"),
     S("aten.upsample_bilinear2d.vec", f(1, 2, 6, 6), [4, 3], False, None, note="down"),
     S("aten.upsample_bilinear2d.vec", X4, None, False, [2.0, 2.0], note="scale"),
+    S("aten.upsample_bilinear2d.default", X4, [10, 7], False),
+    S("aten.upsample_bilinear2d.default", X4, [10, 10], False, 2.0, 2.0, note="scales"),
+    S("aten.upsample_bilinear2d.default", X4, [8, 8], True, 1.7, 1.7, note="align-scales"),
+    S("aten.upsample_bilinear2d.default", X4, [8, 8], False, 1.7, 1.7, note="inexact-scales"),
     # embedding
     S("aten.embedding.default", f(5, 4), _IDX),
     S("aten.embedding.default", f(5, 4), torch.tensor(2), note="0d"),
@@ -89,6 +93,8 @@ REFUSED = {
     ("tf", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
     ("tf", "aten.max_pool3d_with_indices.default"): "NaN",
+    ("tfjs", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
+    ("tf", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
 }
 
 
