@@ -310,6 +310,9 @@ def main(argv=None) -> int:
         return int(code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:     # `threepio ... | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -41,15 +41,18 @@ def fits(r: Range, dtype: str) -> bool:
     return r is not None and d is not None and d[0] <= r[0] and r[1] <= d[1]
 
 
-def value_ranges(plan: Plan, input_ranges: dict[str, tuple[int, int]] | None = None
-                 ) -> dict[str, Range]:
+def value_ranges(plan: Plan, input_ranges: dict[str, tuple[int, int]] | None = None, *,
+                 known: dict[str, Range] | None = None) -> dict[str, Range]:
     """name -> (lo, hi) for every integer or bool value of ``plan`` (None: not provable).
-    ``input_ranges`` maps a source dtype to the range its plan inputs are checked against."""
+    ``input_ranges`` maps a source dtype to the range its plan inputs are checked against;
+    ``known`` gives the ranges of particular inputs (a sub-plan's operands)."""
     input_ranges = input_ranges or {}
     types = plan.types()
     out: dict[str, Range] = {}
     for v in plan.inputs:
-        if v.type is not None and v.type.dtype in INT_RANGES:
+        if known is not None and v.name in known:
+            out[v.name] = known[v.name]
+        elif v.type is not None and v.type.dtype in INT_RANGES:
             out[v.name] = input_ranges.get(v.type.dtype, INT_RANGES[v.type.dtype])
     for c in plan.constants:
         if c.type.dtype in INT_RANGES:

@@ -1,0 +1,110 @@
+"""API-level commands without a rule of their own: translated through their ATen decomposition.
+
+An API-level plan (``torch.nn.functional.gelu``, ``torch.Tensor.norm``...) keeps the commands a
+user wrote. A target's map has rules for the common ones; for every other public command the
+translator traces that one call to Core ATen (``make_fx`` with the Core ATen decompositions, on
+tensors of the op's recorded shapes and dtypes) and translates the ATen ops instead. The result
+is accepted only if the decomposition reproduces the op's recorded output types; a graph that
+depends on the values (a boolean mask, ``nonzero``) does not, and is refused.
+
+>>> sub = decompose(op, types)           # doctest: +SKIP  (an ATen plan for that one call)
+"""
+
+from __future__ import annotations
+
+from .errors import ThreepioError
+from .ir import Op, Plan, Ref, TensorType, Value, map_refs
+
+
+class NotDecomposable(ThreepioError):
+    """The op has no usable ATen decomposition (the reason says why)."""
+
+
+def decompose(op: Op, types: dict[str, TensorType | None], fresh) -> Plan:
+    """The Core ATen plan of one API-level op: its inputs are the op's tensor arguments and its
+    outputs the op's outputs, named as in the source plan; other values get ``fresh(base)``."""
+    names = list(dict.fromkeys(op.refs()))
+    if any(types.get(n) is None for n in names) or any(v.type is None for v in op.outputs):
+        raise NotDecomposable("its operand types are not known")
+    key = (op.target, _shape_of(op.args), _shape_of(tuple(op.kwargs.items())),
+           tuple((n, types[n]) for n in names), tuple(v.type for v in op.outputs))
+    try:
+        sub = _traced(key, op, tuple(types[n] for n in names))
+    except NotDecomposable:
+        raise
+    except Exception as e:  # noqa: BLE001 - torch raises many kinds; report which and why
+        raise NotDecomposable(f"tracing it to ATen failed: {type(e).__name__}: "
+                              f"{str(e).splitlines()[0][:200]}") from None
+    return _named(sub, names, [v.name for v in op.outputs], fresh)
+
+
+def _shape_of(args):
+    """The structure of an op's arguments with every tensor reference reduced to its position
+    among the op's operands (so the cache key does not depend on value names)."""
+    return repr(map_refs(args, lambda r: Ref("_")))
+
+
+_CACHE: dict = {}
+
+
+def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
+    if key in _CACHE:
+        return _CACHE[key]
+    if len(_CACHE) > 2048:
+        _CACHE.clear()
+    import torch
+
+    from .tracing.api import run_api_plan
+    from .tracing.aten import trace_aten
+
+    names = list(dict.fromkeys(op.refs()))
+    one = Plan("op", "torch", [Value(n, t) for n, t in zip(names, operand_types)], [],
+               [Op(op.target, op.args, dict(op.kwargs), [Value(v.name, v.type)
+                                                         for v in op.outputs], op.source)],
+               [Ref(v.name) for v in op.outputs])
+    sub, error = None, None
+    for ints in (0, 1):     # integer operands are often indices (0 is valid) or divisors (1)
+        g = torch.Generator().manual_seed(0)
+        examples = [_example(t, g, ints) for t in operand_types]
+        try:
+            sub = trace_aten(lambda *xs: tuple(run_api_plan(one, xs)), examples,
+                             requires_grad=False, name=op.target)
+            break
+        except ThreepioError as e:
+            error = e
+    if sub is None:
+        raise error
+    got = [sub.types()[r.name] for r in sub.outputs]
+    want = [v.type for v in op.outputs]
+    if got != want:
+        raise NotDecomposable(f"its decomposition gives {', '.join(map(str, got))} for "
+                              f"{', '.join(map(str, want))}: the graph depends on the values")
+    _CACHE[key] = sub
+    return sub
+
+
+def _example(t: TensorType, g, ints: int):
+    import torch
+
+    dtype = getattr(torch, t.dtype)
+    if dtype == torch.bool:
+        return torch.rand(t.shape, generator=g) > 0.5
+    if dtype.is_floating_point or dtype.is_complex:
+        return torch.rand(t.shape, generator=g).to(dtype) + 0.5
+    return torch.full(t.shape, ints, dtype=dtype)
+
+
+def _named(sub: Plan, inputs: list[str], outputs: list[str], fresh) -> Plan:
+    """A copy of ``sub`` named into the source plan: inputs and outputs take the op's names,
+    the values in between fresh ones."""
+    from .plan_json import dumps, loads
+
+    plan = loads(dumps(sub))
+    plan.rename({v.name: f"__v{k}" for k, v in enumerate(plan.values())})
+    final = {v.name: n for v, n in zip(plan.inputs, inputs)}
+    for r, n in zip(plan.outputs, outputs):
+        final.setdefault(r.name, n)         # an output that is an operand keeps its name
+    for v in plan.values():
+        if v.name not in final:
+            final[v.name] = fresh(outputs[0] if outputs else "v")
+    return plan.rename(final)
