@@ -1,18 +1,21 @@
 """Sequence models of the model zoo, as plain PyTorch.
 
 ``nn.TransformerEncoderLayer`` (d_model 32, 4 heads, feed-forward 64, dropout 0, batch first)
-in its post-norm and pre-norm forms, with and without a key padding mask, its training step,
-and a two-layer ``nn.LSTM`` (input 8, hidden 16) with a linear head. Each ``*_example()``
+in its post-norm and pre-norm forms, with and without a key padding mask, their training steps,
+and a two-layer ``nn.LSTM`` (input 8, hidden 16) with a linear head and its training step. Each
+``*_example()``
 function returns the example inputs of the name before it, so
 ``threepio check examples/zoo/seq.py:NAME`` works.
 
 How they trace to decomposable Core ATen ops:
 
-- The transformer layers are built in train mode with dropout 0.0. In eval mode, with no grad,
-  PyTorch's fast path would call the fused ``aten._transformer_encoder_layer_fwd``; train mode
-  never takes it, and dropout 0.0 makes train mode compute exactly what eval mode computes.
-  Attention then traces as ``scaled_dot_product_attention``'s math decomposition (bmm,
-  _softmax, and the ``_safe_softmax`` guard for fully masked rows: eq, logical_not, any, where).
+- The transformer layers are built in train mode with dropout 0.0, which computes exactly what
+  eval mode computes and never takes PyTorch's fused fast path
+  (``aten._transformer_encoder_layer_fwd``). Under ``make_fx`` eval mode does not take it
+  either, even with grad disabled (checked: it records the same Python path). Attention then
+  runs ``scaled_dot_product_attention``; :func:`math_attention` selects its math formulation,
+  which traces as bmm, _softmax and the ``_safe_softmax`` guard for fully masked rows (eq,
+  logical_not, any, where), with an ordinary ATen backward.
 - ``nn.LSTM`` on CPU decomposes to oneDNN's fused ``aten.mkldnn_rnn_layer`` unless oneDNN is
   disabled; :func:`decomposed_rnn` disables it while the LSTM runs, so each time step traces
   as matmuls, sigmoid/tanh gates and elementwise updates.
