@@ -157,6 +157,16 @@ SAMPLES = [
                                                      note="float-bool"),
     S("aten.fill.Scalar", i(2, dtype=torch.int64), 4000000000, note="int-big"),
     S("aten.fill.Scalar", pos(0, 2), 1.0, note="empty"),
+    # truth values of numbers (TF.js's wasm cast to bool truncates to uint8: 0.1, 256, NaN -> 0)
+    S("aten.logical_and.default", t(0.0, 0.1, NAN, -2.0, 1e-3), t(0.5, 0.1, 1.0, INF, -0.0),
+      note="float"),
+    S("aten.logical_or.default", t(0, 256, -1, 0, dtype=torch.int32),
+      t(0, 0, 0, 512, dtype=torch.int32), note="int"),
+    S("aten.logical_xor.default", t(0.0, 0.25, NAN, 3.0), b(4), note="float-bool"),
+    S("aten._to_copy.default", t(0.0, -0.0, 0.1, -0.5, NAN, INF), dtype=torch.bool,
+      note="float-bool"),
+    S("aten._to_copy.default", t(0, 256, -1, 7, dtype=torch.int32), dtype=torch.bool,
+      note="int-bool"),
 ]
 
 _INT_BITWISE = "TF.js has no bitwise operations on integers"
