@@ -147,8 +147,8 @@ def status(key: str, target: str) -> Status:
         out = Status("refused", f"({reasons[0]})" if reasons else "", src)
         stale = _stale(reasons, target)
         if stale:
-            out = Status("mapped", f"(coverage.json refused it for lack of a rule for {stale}, "
-                         "which exists now: re-run `make conformance`)", "rules + coverage.json")
+            out = Status("mapped", f"(through {stale}, whose rule is newer than coverage.json: "
+                         "re-run `make conformance` to prove it)", "rules + coverage.json")
     else:
         return st
     out.commands, out.rule, out.generated = st.commands, st.rule, st.generated
@@ -237,10 +237,10 @@ def find(query: str, limit: int = 10, frameworks=None) -> list[Hit]:
         if frameworks and e.framework not in frameworks:
             continue
         s, how = name_score(query, e.name)
-        if s == 0 and words and e.summary:
+        if words and e.summary and s < 0.5:
             text = e.summary.lower()
             hits = sum(w in text for w in words)
-            if hits:
+            if hits and 0.3 + 0.2 * hits / len(words) > s:
                 s, how = 0.3 + 0.2 * hits / len(words), "summary"
         if s > 0:
             scored.append((s, e, how))
@@ -324,6 +324,9 @@ def suggest(key: str, keys, n: int = 5) -> tuple[str, ...]:
             if r < 0.6:
                 continue
             base = 1.0 + r
-        ranked.append((base + (0.5 if kns == ns else 0.0), k))
+        base += 0.5 if kns == ns else (-0.3 if (kns == "aten") != (ns == "aten") else 0.0)
+        if ns == "aten" == kns and k.rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1]:
+            base += 0.1                 # the same overload name: aten.clamp.default first
+        ranked.append((base, k))
     ranked.sort(key=lambda x: (-x[0], x[1]))
     return tuple(k for _, k in ranked[:n])
