@@ -217,9 +217,13 @@ class _Compiler:
         if tol is not None and (not isinstance(tol, dict) or not isinstance(tol.get("why"), str)):
             self.fail(body, "tolerance", f"rule {key!r}: a tolerance override is a mapping of "
                                          "dtype to tolerance with a 'why' saying why it is needed")
+        gen = body.get("generated")
+        if gen is not None and (not isinstance(gen, dict) or not isinstance(gen.get("by"), str)):
+            self.fail(body, "generated", f"rule {key!r}: 'generated' is a mapping naming the "
+                      "tool that wrote the rule, e.g. {by: threepio.scrapers.propose}")
         where = f"{self.filename}:{line}"
         return Rule(key, sig, tuple(cases), where, body.get(self.doc.get("target")),
-                    body.get("tolerance"), body.get("why"))
+                    body.get("tolerance"), body.get("why"), dict(gen) if gen else None)
 
     def case(self, body: LineDict, key: str) -> Case:
         has_emit, has_uns = "emit" in body, "unsupported" in body

@@ -31,6 +31,7 @@ class Rule:
     target_doc: str | None = None
     tolerance: dict | None = None
     why: str | None = None
+    generated: dict | None = None   # {by: ..., confidence: ...} when a tool wrote the rule
 
 
 @dataclass(frozen=True, slots=True)
