@@ -2,9 +2,8 @@
 
 ``nn.TransformerEncoderLayer`` (d_model 32, 4 heads, feed-forward 64, dropout 0, batch first)
 in its post-norm and pre-norm forms, with and without a key padding mask, their training steps,
-and a two-layer ``nn.LSTM`` (input 8, hidden 16) with a linear head and its training step. Each
-``*_example()``
-function returns the example inputs of the name before it, so
+and a two-layer ``nn.LSTM`` (input 8, hidden 16) with a linear head and its training step.
+Each ``*_example()`` function returns the example inputs of the name before it, so
 ``threepio check examples/zoo/seq.py:NAME`` works.
 
 How they trace to decomposable Core ATen ops:
