@@ -157,6 +157,9 @@ SAMPLES = [
                                                      note="float-bool"),
     S("aten.fill.Scalar", i(2, dtype=torch.int64), 4000000000, note="int-big"),
     S("aten.fill.Scalar", pos(0, 2), 1.0, note="empty"),
+    # NaN in either operand of maximum / minimum (TF.js's wasm maximum drops a NaN in b)
+    *[S(f"aten.{n}.default", t(1.0, NAN, NAN, 2.0, -1.0), t(NAN, 1.0, NAN, 3.0, 0.0), note="nan")
+      for n in ("maximum", "minimum")],
     # truth values of numbers (TF.js's wasm cast to bool truncates to uint8: 0.1, 256, NaN -> 0)
     S("aten.logical_and.default", t(0.0, 0.1, NAN, -2.0, 1e-3), t(0.5, 0.1, 1.0, INF, -0.0),
       note="float"),
