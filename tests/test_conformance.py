@@ -76,14 +76,28 @@ def test_expectations_name_real_ops():
     assert {op for op, _, _ in ex.tolerance} <= keys
 
 
-def test_committed_results_are_complete_and_in_sync():
-    """docs/coverage.json covers every OpInfo entry and was produced by the shipped rules
-    (regenerate with `make conformance` after changing mappings/)."""
-    doc = json.loads((DOCS / "coverage.json").read_text())
+@pytest.mark.parametrize("stem, level", [("coverage", "aten"), ("coverage-api", "api")])
+def test_committed_results_are_complete_and_in_sync(stem, level):
+    """docs/coverage.json (ATen level) and docs/coverage-api.json (API level) cover every
+    OpInfo entry and were produced by the shipped rules (regenerate with `make conformance`
+    after changing mappings/)."""
+    doc = json.loads((DOCS / f"{stem}.json").read_text())
+    assert doc["level"] == level
     assert doc["rules"] == rules_digest(), "mappings/ changed: run `make conformance`"
     assert set(doc["ops"]) == {op_key(e) for e in entries()}
-    md = (DOCS / "coverage.md").read_text()
+    md = (DOCS / f"{stem}.md").read_text()
     from threepio.conformance.report import markdown
 
     assert md == markdown(doc)
-    assert "docs/coverage.md" in (DOCS.parent / "README.md").read_text()
+    assert f"docs/{stem}.md" in (DOCS.parent / "README.md").read_text()
+    assert not [f for f in doc["failures"] if f["status"] in ("fail", "error", "xpass")], \
+        "the committed matrix has wrong results"
+
+
+def test_api_level_subset_translates_commands_without_rules():
+    pattern = re.compile("^(logsumexp|nn.functional.softplus|add)$")
+    doc = run_matrix(lambda k: pattern.match(k) is not None, max_per_dtype=2, level="api")
+    assert not doc["failures"]
+    for t in doc["targets"]:
+        a = doc["api_commands"][t]
+        assert a["verified_through_decomposition"] >= 2 and a["verified"] == 3, doc

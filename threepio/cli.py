@@ -190,9 +190,10 @@ def cmd_coverage(args) -> Exit:
 
     from .conformance.report import coverage_table, load_results
 
-    doc = load_results(args.results)
+    doc = load_results(args.results, level=args.level)
     if args.json:
-        _write(json.dumps({k: doc[k] for k in ("torch", "rules", "summary", "core_aten")}
+        keys = ("torch", "rules", "level", "summary", "core_aten", "api_commands")
+        _write(json.dumps({k: doc[k] for k in keys if k in doc}
                           | {"ops": {op: v for op, v in doc["ops"].items()
                                      if not args.op or re.search(args.op, op)}}, indent=1), None)
     else:
@@ -276,7 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "target (from the latest `make conformance` results)")
     sp.add_argument("--op", help="regular expression on OpInfo op names")
     sp.add_argument("--target", choices=("numpy", "tf", "tfjs"))
-    sp.add_argument("--results", help="results JSON (default: docs/coverage.json)")
+    sp.add_argument("--results", help="results JSON (default: docs/coverage.json, or "
+                    "docs/coverage-api.json with --level api)")
+    sp.add_argument("--level", choices=("aten", "api"), default="aten",
+                    help="samples traced to Core ATen ops (default) or to public commands")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_coverage)
 

@@ -27,6 +27,9 @@ def main(argv=None) -> int:
     p.add_argument("--dtypes", default=",".join(DTYPES))
     p.add_argument("--per-dtype", type=int, help="at most this many samples per op and dtype")
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--level", choices=("aten", "api", "both"), default="both",
+                   help="trace samples to Core ATen ops, to the public API commands, or both "
+                        "(default; results in docs/coverage.* and docs/coverage-api.*)")
     p.add_argument("--no-write", action="store_true", help="print only; keep docs/ unchanged")
     args = p.parse_args(argv)
     select = (lambda k: re.search(args.ops, k) is not None) if args.ops else None
@@ -38,23 +41,32 @@ def main(argv=None) -> int:
     from .cases import entries
 
     n = len(entries(select))
-    if Progress is not None:
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
-            task = bar.add_task("OpInfo entries", total=n)
+    levels = ("aten", "api") if args.level == "both" else (args.level,)
+    status = 0
+    for level in levels:
+        kw = dict(level=level)
+        if Progress is not None:
+            with Progress("[progress.description]{task.description}", BarColumn(),
+                          MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
+                task = bar.add_task(f"OpInfo entries ({level} level)", total=n)
+                doc = run_matrix(select, targets, tuple(args.dtypes.split(",")),
+                                 args.per_dtype, args.jobs,
+                                 progress=lambda rs, t=task: bar.advance(t), **kw)
+        else:
             doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), args.per_dtype,
-                             args.jobs, progress=lambda rs: bar.advance(task))
-    else:
-        doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), args.per_dtype,
-                         args.jobs)
-    print(summary_text(doc))
-    if not args.no_write:
-        DOCS.mkdir(exist_ok=True)
-        (DOCS / "coverage.json").write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
-        (DOCS / "coverage.md").write_text(markdown(doc))
-        print(f"wrote {DOCS / 'coverage.json'} and {DOCS / 'coverage.md'}")
-    bad = [f for f in doc["failures"] if f["status"] == "xpass"]
-    return 1 if bad else 0
+                             args.jobs, **kw)
+        print(summary_text(doc))
+        if not args.no_write:
+            stem = "coverage" if level == "aten" else "coverage-api"
+            DOCS.mkdir(exist_ok=True)
+            (DOCS / f"{stem}.json").write_text(json.dumps(doc, indent=1, sort_keys=True)
+                                               + "\n")
+            (DOCS / f"{stem}.md").write_text(markdown(doc))
+            print(f"wrote {DOCS / (stem + '.json')} and {DOCS / (stem + '.md')}")
+        if any(f["status"] in ("xpass", "fail", "error", "harness-error")
+               for f in doc["failures"]):
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

@@ -61,7 +61,10 @@ def _reason(e: TranslationError) -> str:
     return msg.split(" to ", 1)[-1].split(": ", 1)[-1][:300] if ": " in msg else msg[:300]
 
 
-def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu") -> CaseResult:
+def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
+             level="aten") -> CaseResult:
+    """One OpInfo sample through trace (at ``level``: "aten" or "api"), translate and run on
+    each target, compared with PyTorch eager."""
     import torch
 
     from ..checker import compare
@@ -98,7 +101,12 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu") -> Ca
             a.is_floating_point() and torch.allclose(a, b, equal_nan=True, rtol=0, atol=0))
             for a, b in zip(ref, again))
         try:
-            plan = trace_aten(fn, tensors, requires_grad=False, name=case.op)
+            if level == "api":
+                from ..tracing.api import trace_api
+
+                plan = trace_api(fn, tensors, name=case.op)
+            else:
+                plan = trace_aten(fn, tensors, requires_grad=False, name=case.op)
         except Exception as e:
             r.set_all(targets, "untraceable", _first_line(e))
             return r
