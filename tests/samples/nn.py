@@ -110,3 +110,21 @@ SAMPLES += [
     S(_CONV, f(2, 6, 9, 9), f(9, 2, 3, 2), None, [2, 1], [0, 1], [1, 1], False, [0, 0], 3,
       note="groups-stride"),
 ]
+
+# strided and dilated at once; grouped convolution backward (TF.js)
+_CB = "aten.convolution_backward.default"
+_GI = f(2, 6, 8, 8)
+SAMPLES += [
+    S(_CONV, f(2, 4, 9, 9), f(2, 2, 3, 3), f(2), [3, 2], [2, 1], [2, 3], False, [0, 0], 2,
+      note="stride-dilation-groups"),
+    S(_CONV, f(1, 4, 9, 9), f(3, 4, 2, 3), f(3), [2, 2], [1, 1], [2, 3], False, [0, 0], 1,
+      note="stride-dilation"),
+    S(_CB, f(2, 6, 8, 8), _GI, f(6, 1, 3, 3), [6], [1, 1], [1, 1], [1, 1], False, [0, 0], 6,
+      [True, True, True], note="depthwise"),
+    S(_CB, f(2, 12, 4, 4), _GI, f(12, 1, 3, 3), [12], [2, 2], [1, 1], [1, 1], False, [0, 0], 6,
+      [True, True, False], note="depthwise-mult2-stride"),
+    S(_CB, f(2, 4, 2, 5), _GI, f(4, 3, 3, 2), None, [3, 2], [0, 1], [1, 1], False, [0, 0], 2,
+      [True, True, False], note="groups-stride-crop"),
+    S(_CB, f(2, 9, 8, 8), f(2, 6, 8, 8), f(9, 2, 1, 1), None, [1, 1], [0, 0], [1, 1], False,
+      [0, 0], 3, [True, False, False], note="groups-input-only"),
+]
