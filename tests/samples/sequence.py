@@ -132,3 +132,16 @@ SAMPLES += [
 ]
 REFUSED.update({(t, key): "only the bags are mapped" for t in ("numpy", "tf", "tfjs")
                 for key in (_BAG, _BAG.replace("bag", "bag_forward_only"))})
+
+_C2C = "aten._fft_c2c.default"
+SAMPLES += [
+    S(_C2C, _complex(3, 8), [1], 0, True),
+    S(_C2C, _complex(3, 7), [1], 2, False, note="inverse-by-n"),
+    S(_C2C, _complex(3, 7), [1], 0, False, note="inverse-unscaled"),
+    S(_C2C, _complex(4, 3, 5), [0, 2], 1, True, note="2d-ortho"),
+    S(_C2C, _complex(4, 3, 5), [0, 2], 1, False, note="2d-inverse-ortho"),
+    S(_C2C, _complex(2, 3, 4), [0, 1, 2], 2, True, note="3d-by-n"),
+    S(_C2C, torch.complex(f(3, 4).double(), f(3, 4).double()), [0], 0,
+      True, note="complex128"),
+]
+REFUSED.update({("tfjs", s.id): _NO_COMPLEX for s in SAMPLES if s.key == _C2C})
