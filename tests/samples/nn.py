@@ -128,3 +128,14 @@ SAMPLES += [
     S(_CB, f(2, 9, 8, 8), f(2, 6, 8, 8), f(9, 2, 1, 1), None, [1, 1], [0, 0], [1, 1], False,
       [0, 0], 3, [True, False, False], note="groups-input-only"),
 ]
+
+# 1-D convolution (TF.js: a 2-D one of height 1)
+_X1 = f(2, 4, 11)
+SAMPLES += [
+    S(_CONV, _X1, f(6, 2, 3), f(6), [2], [1], [1], False, [0], 2, note="1d-groups"),
+    S(_CONV, _X1, f(3, 4, 2), None, [3], [0], [2], False, [0], 1, note="1d-stride-dilation"),
+    S(_CB, f(2, 6, 6), _X1, f(6, 2, 3), [6], [2], [1], [1], False, [0], 2,
+      [True, True, True], note="1d-groups"),
+    S(_CB, f(2, 3, 10), _X1, f(3, 4, 2), None, [1], [0], [1], False, [0], 1,
+      [True, True, False], note="1d"),
+]
