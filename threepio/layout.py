@@ -65,7 +65,13 @@ def count_transposes(plan: Plan, spec: LayoutSpec) -> int:
 def optimize_layout(plan: Plan, spec: LayoutSpec) -> Plan:
     """Sink and cancel transposes in a translated plan (in place); returns the plan. A plan
     the pass would not improve is left as it was."""
-    before = count_transposes(plan, spec)
+    transposed = {v.name for op in plan.ops if op.target == spec.transpose for v in op.outputs}
+    before = sum(op.target == spec.transpose for op in plan.ops)
+    movable = spec.elementwise | spec.reduce.keys() | {spec.transpose}
+    if not any(op.target in movable and any(n in transposed for n in _refs_of(op))
+               for op in plan.ops):     # nothing to sink or fold (an MLP): skip the pass
+        plan.layout = {"transposes": before, "before": before}
+        return plan
     saved = (list(plan.ops), list(plan.outputs), [(c, c.value) for c in plan.casts])
     p = _Pass(plan, spec)
     p.run()
@@ -128,7 +134,7 @@ class _Pass:
             self.rank[out] = len(op.args[1])
             self.shape[out] = tuple(op.args[1])
         elif op.target in self.spec.elementwise:
-            ranks = [self.rank.get(n) for n in op.refs()]
+            ranks = [self.rank.get(n) for n in _refs_of(op)]
             if ranks and None not in ranks:
                 self.rank[out] = max(ranks)
 
@@ -151,9 +157,10 @@ class _Pass:
         self.op_defined = {v.name for op in self.plan.ops for v in op.outputs}
         ops: list[Op] = []
         for op in self.plan.ops:
-            op = Op(op.target, _subst(op.args, self.alias),
-                    {k: _subst(v, self.alias) for k, v in op.kwargs.items()}, op.outputs,
-                    op.source, op.rule)
+            if self.alias and any(n in self.alias for n in _refs_of(op)):
+                op = Op(op.target, _subst(op.args, self.alias),
+                        {k: _subst(v, self.alias) for k, v in op.kwargs.items()}, op.outputs,
+                        op.source, op.rule)
             ops.extend(self.visit(op))
         self.plan.ops = ops
         self.plan.outputs = [Ref(self.alias.get(r.name, r.name)) for r in self.plan.outputs]
@@ -204,7 +211,7 @@ class _Pass:
         return [Op(op.target, (Ref(tp[1]), c), {}, op.outputs, op.source, op.rule)]
 
     def sink_elementwise(self, op: Op) -> list[Op] | None:
-        refs = [n for n in op.refs()]
+        refs = _refs_of(op)
         perms = [self.transpose_perm(n) for n in refs]
         found = [p for p in perms if p is not None]
         if not found:
@@ -298,15 +305,50 @@ class _Pass:
     def drop_dead(self):
         """Remove transposes and reshapes nobody reads (the pass's leftovers)."""
         layout_ops = (self.spec.transpose, self.spec.reshape)
-        while True:
-            used = {r.name for r in self.plan.outputs}
-            for op in self.plan.ops:
-                used.update(op.refs())
-            keep = [op for op in self.plan.ops if op.target not in layout_ops
-                    or any(v.name in used for v in op.outputs)]
-            if len(keep) == len(self.plan.ops):
-                return
-            self.plan.ops = keep
+        uses: dict[str, int] = {r.name: 1 for r in self.plan.outputs}
+        reads = [_refs_of(op) for op in self.plan.ops]
+        for names in reads:
+            for n in names:
+                uses[n] = uses.get(n, 0) + 1
+        dead = [False] * len(self.plan.ops)
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(self.plan.ops) - 1, -1, -1):
+                op = self.plan.ops[i]
+                if dead[i] or op.target not in layout_ops or any(
+                        uses.get(v.name, 0) for v in op.outputs):
+                    continue
+                dead[i], changed = True, True
+                for n in reads[i]:
+                    uses[n] -= 1
+        self.plan.ops = [op for i, op in enumerate(self.plan.ops) if not dead[i]]
+
+
+def _refs_of(op: Op) -> list[str]:
+    """The names an op reads (flat ops of Refs and literals are the common, fast case)."""
+    out = []
+    for a in op.args:
+        if isinstance(a, Ref):
+            out.append(a.name)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_refs_in(a))
+    for a in op.kwargs.values():
+        if isinstance(a, Ref):
+            out.append(a.name)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_refs_in(a))
+    return out
+
+
+def _refs_in(items) -> list[str]:
+    out = []
+    for a in items:
+        if isinstance(a, Ref):
+            out.append(a.name)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_refs_in(a))
+    return out
 
 
 def _subst(a, names: dict[str, str]):
