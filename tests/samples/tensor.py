@@ -166,6 +166,12 @@ SAMPLES += [
     S("aten.masked_scatter.default", f(3, 4), b(3, 4), f(12)),
     S("aten.masked_scatter.default", I32(3, 4), b(4), I32(20), note="broadcast-int"),
     S("aten.masked_scatter.default", b(2, 3), b(2, 3), b(7), note="bool"),
+    S("aten.masked_scatter.default", f(3), b(2, 3), f(7), note="mask-broadcasts-self"),
+    S("aten.scatter.src", f(), 0, torch.tensor(0), f(), note="0d"),
+    S("aten.scatter_add.default", f(), 0, torch.tensor([0]).reshape(()), f(), note="0d"),
+    S("aten.scatter_reduce.two", f(), 0, torch.tensor(0), f(), "amax", note="0d"),
+    S("aten.scatter_reduce.two", f(), 0, torch.tensor(0), f(), "mean", include_self=False,
+      note="0d-mean"),
     S("aten.slice_scatter.default", b(4, 2), b(1, 2), 0, 3, note="bool"),
 ]
 

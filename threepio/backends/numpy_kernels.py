@@ -546,6 +546,10 @@ def scatter(x, dim, index, src, reduce=None, include_self=True):
     mean, amax, amin; each element of ``index`` names the position along ``dim`` of the
     element of ``src`` at the same place (src may be larger than index)."""
     x, index = np.asarray(x), np.asarray(index).astype(np.int64)
+    if x.ndim == 0:  # a 0-d self: scatter into its one element
+        y = scatter(x.reshape(1), 0, index.reshape(-1), np.asarray(src).reshape(-1), reduce,
+                    include_self)
+        return y.reshape(())
     y = np.array(x, copy=True)
     src = np.asarray(src)[tuple(_builtins.slice(0, n) for n in index.shape)].astype(x.dtype)
     grid = list(np.indices(index.shape, sparse=True))
@@ -584,9 +588,23 @@ def _highest(dtype):
 def masked_scatter(x, mask, source):
     """``x.masked_scatter(mask, source)``: the positions where (broadcast) ``mask`` holds take
     the elements of ``source`` in row-major order."""
-    x = np.asarray(x)
-    m = np.broadcast_to(np.asarray(mask, dtype=bool), x.shape)
-    y = np.array(np.broadcast_to(x, m.shape), copy=True)
+    x, mask = np.asarray(x), np.asarray(mask, dtype=bool)
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    m = np.broadcast_to(mask, shape)
+    y = np.array(np.broadcast_to(x, shape), copy=True)
     k = int(m.sum())
     y[m] = np.asarray(source).reshape(-1)[:k].astype(x.dtype)
     return y
+
+
+# -- elementwise part ------------------------------------------------------------------------------
+_erfc64 = np.frompyfunc(math.erfc, 1, 1)
+
+
+def erfc(x):
+    """``torch.erfc`` for floating inputs: ``math.erfc`` (double precision) rounded to the input
+    dtype, accurate in the tails where ``1 - erf(x)`` cancels."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"erfc takes a floating array, got {x.dtype}")
+    return np.asarray(_erfc64(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
