@@ -68,6 +68,12 @@ SAMPLES = [
     S("aten.adaptive_avg_pool1d.default", f(2, 3, 8), [4]),
     S("aten.max_pool3d_with_indices.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 1, 2],
       [1, 0, 1]),
+    S("aten.max_pool3d_with_indices.default", torch.relu(f(3, 5, 5, 5)), [3, 3, 3], [2, 2, 2],
+      [1, 1, 1], [1, 1, 1], True, note="ceil-ties"),
+    S("aten.max_pool3d_with_indices.default",
+      torch.tensor([[[[1.0, float("nan")], [float("nan"), 2.0]], [[3.0, -float("inf")],
+                                                                  [0.0, 4.0]]]]),
+      [2, 2, 2], note="nan"),
     # resizing
     S("aten.upsample_nearest2d.vec", X4, [10, 7], None),
     S("aten.upsample_nearest2d.vec", X4, None, [2.0, 1.5], note="scale"),
@@ -92,7 +98,8 @@ REFUSED = {
     ("tfjs", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tf", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
-    ("tf", "aten.max_pool3d_with_indices.default"): "NaN",
+    ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "NaN",
+    ("tfjs", "aten.max_pool3d_with_indices.default-nan"): "NaN",
     ("tfjs", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
     ("tf", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
 }
