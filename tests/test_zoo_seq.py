@@ -3,8 +3,9 @@ TransformerEncoderLayer (post- and pre-norm, with a key padding mask, training s
 two-layer LSTM with a linear head (inference and training step).
 
 Each plan is first checked against the model run eagerly (a wrong trace would make every
-target agree with a wrong reference), then on NumPy, TF and TF.js (cpu and wasm): every output
-within 1e-4 max abs error of PyTorch. ``pytest -s`` prints the measured errors.
+target agree with a wrong reference), then on NumPy, TF (eager and as one tf.function) and
+TF.js (cpu and wasm): every output within 1e-4 max abs error of PyTorch. ``pytest -s`` prints
+the measured errors.
 """
 
 import sys
@@ -21,7 +22,7 @@ from threepio.ir import Plan, Ref, Value
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples" / "zoo"))
 import seq  # noqa: E402
 
-TARGETS = ["numpy", "tf", "tfjs:cpu", "tfjs:wasm"]
+TARGETS = ["numpy", "tf", "tf-compiled", "tfjs:cpu", "tfjs:wasm"]
 LIMIT = 1e-4  # max abs error, every target (values are O(1))
 MODELS = {
     "TransformerPost": lambda: (seq.TransformerPost(), seq.TransformerPost_example()),
@@ -70,7 +71,8 @@ def test_trace_is_decomposed_and_matches_eager(traced, model):
 @pytest.mark.parametrize("model", list(MODELS))
 def test_model_matches_pytorch(traced, model, target):
     _, _, plan = traced[model]
-    report = threepio.check(plan, targets=(target,))
+    compiled = target == "tf-compiled"
+    report = threepio.check(plan, targets=("tf" if compiled else target,), compile=compiled)
     assert report.ok, str(report)
     worst = max(r.max_abs for r in report.rows)
     print(f"\n{model:<22} {target:<10} {len(plan.ops):>4} ATen ops  "
@@ -143,6 +145,6 @@ def test_embedding_bag_on_every_target(mode, include_last, padding_idx, weighted
     ex = (weight, indices, offsets, *([psw] if weighted else []))
     plan = threepio.trace(fn, ex)
     assert any(op.target == "aten._embedding_bag.default" for op in plan.ops)
-    report = threepio.check(plan, targets=tuple(TARGETS))
+    report = threepio.check(plan, targets=("numpy", "tf", "tfjs:cpu", "tfjs:wasm"))
     assert report.ok, str(report)
     assert max(r.max_abs for r in report.rows) <= LIMIT
