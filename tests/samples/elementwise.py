@@ -178,6 +178,13 @@ SAMPLES = [
     S("aten.signbit.default", torch.zeros(3) / torch.zeros(3), note="nan-from-0/0"),
     S("aten.copysign.Tensor", t(1.0, -2.0, 3.0), torch.zeros(3) / torch.zeros(3),
       note="nan-from-0/0"),
+    # shifts: counts below 0 or of the bit width and more give 0 / the sign fill
+    *[S(f"aten.bitwise_{n}_shift.Tensor", t(1, -1, 5, -8, 2**62, -2**63, 7, dtype=torch.int64),
+        t(0, 1, 63, 64, -1, 70, 3, dtype=torch.int64)) for n in ("left", "right")],
+    *[S(f"aten.bitwise_{n}_shift.Tensor", i(3, 4, lo=-100, hi=100), i(4, lo=-2, hi=34),
+        note="int32") for n in ("left", "right")],
+    *[S(f"aten.bitwise_{n}_shift.Tensor", t(200, 1, 255, 3, dtype=torch.uint8),
+        t(1, 8, 9, 7, dtype=torch.uint8), note="uint8") for n in ("left", "right")],
     # NaN in either operand of maximum / minimum (TF.js's wasm maximum drops a NaN in b)
     *[S(f"aten.{n}.default", t(1.0, NAN, NAN, 2.0, -1.0), t(NAN, 1.0, NAN, 3.0, 0.0), note="nan")
       for n in ("maximum", "minimum")],
@@ -199,6 +206,8 @@ REFUSED = {
     **{("tfjs", f"aten.bitwise_{n}.{o}-int"): _INT_BITWISE
        for n in ("and", "or", "xor") for o in ("Tensor", "Scalar")},
     ("tfjs", "aten.bitwise_not.default-int"): _INT_BITWISE,
+    **{("tfjs", f"aten.bitwise_{n}_shift.Tensor{k}"): _INT_BITWISE
+       for n in ("left", "right") for k in ("", "-int32", "-uint8")},
     ("tfjs", "aten.pow.Scalar-int"): "integer pow",
     ("tfjs", "aten.pow.Scalar-int-minus-one"): "integer pow",
     ("tfjs", "aten.fill.Scalar-int-big"): "does not fit int32",
