@@ -332,7 +332,6 @@ def with_candidate(target: str, cand: Candidate):
 
 
 def verify(cand: Candidate, samples: list[Traced]) -> Verdict:
-    from threepio.checker import compare, tolerance
     from threepio.errors import ThreepioError, TranslationError
     from threepio.runner import prepare_inputs
     from threepio.translator import translate
@@ -348,33 +347,19 @@ def verify(cand: Candidate, samples: list[Traced]) -> Verdict:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                if cand.target == "tfjs":
+                if cand.target == "tfjs":             # both backends the browsers use
                     from threepio.backends.tfjs import run_plan
 
-                    got = run_plan(tp, prepare_inputs(tp, s.arrays), backend="cpu",
-                                   allow_any=True)
+                    runs = [(f"tfjs:{b} ", run_plan(tp, prepare_inputs(tp, s.arrays), backend=b,
+                                                     allow_any=True)) for b in ("cpu", "wasm")]
                 else:
-                    got = _interpreter(cand.target, rs.commands).run(
-                        tp, prepare_inputs(tp, s.arrays))
+                    runs = [("", _interpreter(cand.target, rs.commands).run(
+                        tp, prepare_inputs(tp, s.arrays)))]
         except (ThreepioError, Exception) as e:  # noqa: BLE001 - any failure fails the sample
             _fail(v, s, f"error: {str(e).splitlines()[0][:160]}")
             continue
-        bad = None
-        for r, g in zip(s.ref, got):
-            r, g = np.asarray(r), np.asarray(g)
-            dtype = str(r.dtype)
-            if str(g.dtype) != rs.map_dtype(dtype):
-                bad = f"dtype {g.dtype}, PyTorch {dtype}"
-                break
-            if r.shape != g.shape:
-                bad = f"shape {list(g.shape)}, PyTorch {list(r.shape)}"
-                break
-            mabs, mrel, ok = compare(r, g, tolerance(tp, dtype))
-            if not ok:
-                bad = f"max abs {mabs:.3g}, max rel {mrel:.3g}"
-                break
-        if len(got) != len(s.ref):
-            bad = f"{len(got)} outputs, PyTorch {len(s.ref)}"
+        bad = next(filter(None, (_mismatch(label, s.ref, got, tp, rs) for label, got in runs)),
+                   None)
         if bad:
             _fail(v, s, bad)
         else:
@@ -382,6 +367,25 @@ def verify(cand: Candidate, samples: list[Traced]) -> Verdict:
             v.float_passed += s.dtype == "float32"
             v.passed_ids.append(s.sample_id)
     return v
+
+
+def _mismatch(label: str, ref: list, got: list, tp, rs) -> str | None:
+    """How ``got`` differs from PyTorch's ``ref`` (dtype, shape, values), or None."""
+    from threepio.checker import compare, tolerance
+
+    if len(got) != len(ref):
+        return f"{label}{len(got)} outputs, PyTorch {len(ref)}"
+    for r, g in zip(ref, got):
+        r, g = np.asarray(r), np.asarray(g)
+        dtype = str(r.dtype)
+        if str(g.dtype) != rs.map_dtype(dtype):
+            return f"{label}dtype {g.dtype}, PyTorch {dtype}"
+        if r.shape != g.shape:
+            return f"{label}shape {list(g.shape)}, PyTorch {list(r.shape)}"
+        mabs, mrel, ok = compare(r, g, tolerance(tp, dtype))
+        if not ok:
+            return f"{label}max abs {mabs:.3g}, max rel {mrel:.3g}"
+    return None
 
 
 _interpreters: dict = {}
