@@ -110,18 +110,16 @@ def _ties():
 
 SAMPLES += [
     *[S(_GRID, f(2, 3, 5, 6), _grid(2, 4, 3), mode, pad, ac, note=f"m{mode}-p{pad}-ac{int(ac)}")
-      for mode in (0, 1) for pad in (0, 1, 2) for ac in (False, True)],
+      for mode in (0, 1, 2) for pad in (0, 1, 2) for ac in (False, True)],
     *[S(_GRID, f(1, 2, 4, 4), _ties(), mode, pad, ac, note=f"ties-m{mode}-p{pad}-ac{int(ac)}")
-      for mode in (0, 1) for pad in (0, 1, 2) for ac in (False, True)],
+      for mode in (0, 1, 2) for pad in (0, 1, 2) for ac in (False, True)],
     *[S(_GRID, f(1, 2, 3, 5), _grid(1, 4, 6, spread=4.0), mode, 2, ac,
-        note=f"far-reflect-m{mode}-ac{int(ac)}") for mode in (0, 1) for ac in (False, True)],
+        note=f"far-reflect-m{mode}-ac{int(ac)}") for mode in (0, 1, 2) for ac in (False, True)],
+    S(_GRID, f(1, 2, 1, 4), _grid(1, 3, 3, spread=3.0), 2, 2, True, note="bicubic-reflect-one-row"),
     S(_GRID, f(1, 2, 1, 4), _grid(1, 3, 3, spread=3.0), 0, 2, True, note="reflect-one-row"),
     S(_GRID, f(1, 1, 1, 1), _grid(1, 2, 2), 0, 0, True, note="one-pixel"),
     S(_GRID, f(0, 3, 4, 4), _grid(0, 2, 2), 0, 0, False, note="empty"),
-    S(_GRID, f(1, 2, 4, 4), _grid(1, 2, 2), 2, 0, False, note="bicubic"),
 ]
-REFUSED.update({(t, f"{_GRID}-{n}"): reason for t in ("numpy", "tf", "tfjs")
-                for n, reason in (("bicubic", "bicubic"),)})
 
 _BAG = "aten._embedding_bag.default"
 _BAG_IDX = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9, 0])
