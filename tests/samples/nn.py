@@ -63,6 +63,11 @@ SAMPLES = [
     S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 5), [1, 1], note="global"),
     S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 7), [3, 4], note="uneven"),
     S("aten._adaptive_avg_pool2d_backward.default", f(2, 3, 3, 2), f(2, 3, 6, 4)),
+    S("aten._adaptive_avg_pool2d_backward.default", f(2, 3, 3, 4), f(2, 3, 5, 7),
+      note="uneven"),
+    S("aten._adaptive_avg_pool2d.default",
+      torch.tensor([[[1.0, float("inf"), 2.0, 3.0, float("nan")]] * 3]), [2, 3],
+      note="uneven-inf-nan"),
     S("aten._adaptive_avg_pool3d.default", f(2, 2, 4, 4, 6), [2, 1, 3]),
     S("aten._adaptive_avg_pool3d.default", f(2, 4, 3, 3), [1, 1, 1], note="global"),
     S("aten.adaptive_avg_pool1d.default", f(2, 3, 8), [4]),
@@ -95,8 +100,6 @@ SAMPLES = [
 ]
 
 REFUSED = {
-    ("tfjs", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
-    ("tf", "aten._adaptive_avg_pool2d.default-uneven"): "output size divides",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
     ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "NaN",
     ("tfjs", "aten.max_pool3d_with_indices.default-nan"): "NaN",
