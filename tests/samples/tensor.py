@@ -172,6 +172,10 @@ SAMPLES += [
     S("aten.scatter_reduce.two", f(), 0, torch.tensor(0), f(), "amax", note="0d"),
     S("aten.scatter_reduce.two", f(), 0, torch.tensor(0), f(), "mean", include_self=False,
       note="0d-mean"),
+    S("aten.scatter_add.default", b(3, 4), 1, _DUP, b(2, 3), note="bool"),
+    *[S("aten.scatter_reduce.two", b(3, 4), 1, _DUP, b(2, 3), r, include_self=s,
+        note=f"{r}-bool-{'self' if s else 'noself'}")
+      for r in ("sum", "prod", "amax", "amin") for s in (True, False)],
     S("aten.slice_scatter.default", b(4, 2), b(1, 2), 0, 3, note="bool"),
 ]
 
