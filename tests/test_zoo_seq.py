@@ -148,3 +148,16 @@ def test_embedding_bag_on_every_target(mode, include_last, padding_idx, weighted
     report = threepio.check(plan, targets=("numpy", "tf", "tfjs:cpu", "tfjs:wasm"))
     assert report.ok, str(report)
     assert max(r.max_abs for r in report.rows) <= LIMIT
+
+
+def test_fused_lstm_is_refused_with_the_way_to_decompose_it():
+    """nn.LSTM traced with oneDNN on records aten.mkldnn_rnn_layer; every target refuses it and
+    names the switch that makes the LSTM decompose (seq.decomposed_rnn)."""
+    if not torch.backends.mkldnn.is_available():
+        pytest.skip("this torch build has no oneDNN, so nn.LSTM never takes the fused layer")
+    lstm = torch.nn.LSTM(4, 3, batch_first=True)
+    plan = threepio.trace(lambda x: lstm(x)[0], (torch.randn(2, 5, 4),))
+    assert any(op.target == "aten.mkldnn_rnn_layer.default" for op in plan.ops)
+    for target in ("numpy", "tf", "tfjs"):
+        with pytest.raises(TranslationError, match="mkldnn.enabled = False"):
+            threepio.translate(plan, target)
