@@ -128,6 +128,8 @@ REFUSED = {
     ("tfjs", "aten.prod.dim_int-int"): "TF.js has no int64",
     ("tfjs", "aten.index.Tensor-mask"): "boolean mask",
     ("tf", "aten.index.Tensor-mask"): "boolean mask",
+    ("tfjs", "aten.index_put.default-mask-rows"): "values per selected row",
+    ("tf", "aten.index_put.default-mask-rows"): "values per selected row",
 }
 
 _IX = torch.tensor([[0, 1, 2, 0], [1, 2, 0, 1], [2, 0, 1, 2]])  # distinct per column
@@ -144,6 +146,14 @@ SAMPLES += [
       f(2, 5), True, note="split-accumulate"),
     S("aten.index_put.default", b(4, 3), [torch.tensor([1, 3])], torch.tensor(True),
       note="bool"),
+    S("aten.index_put.default", b(4, 3), [torch.tensor([1, 3, 1])], b(3, 3), True,
+      note="bool-accumulate"),
+    S("aten.index_put.default", f(4, 3), [b(4)], f(3), note="mask"),
+    S("aten.index_put.default", I32(4, 3, 2), [b(4, 3)], I32(1, 2), True,
+      note="mask-accumulate"),
+    S("aten.index_put.default", b(4, 3), [b(4)], b(3), True, note="mask-bool"),
+    S("aten.index_put.default", f(4, 3), [torch.tensor([True, False, True, True])], f(3, 3),
+      note="mask-rows"),
     S("aten.scatter.src", torch.zeros(3, 5), 1, torch.tensor([[4, 0, 2], [1, 3, 0], [0, 2, 4]]),
       f(3, 4)),
     S("aten.scatter.src", i(3, 4), 0, _IX[:2], i(3, 5), note="dim0-int"),

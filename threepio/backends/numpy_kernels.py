@@ -108,8 +108,8 @@ def conv2d_backward_input(grad, w, input_shape, stride, padding, dilation, group
     gp = np.zeros((n, c, h + p[0] + p[1], wd + p[2] + p[3]), dtype=grad.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows = slice(i * d[0], i * d[0] + s[0] * (oh - 1) + 1, s[0])
-            cols = slice(j * d[1], j * d[1] + s[1] * (ow - 1) + 1, s[1])
+            rows = np.s_[i * d[0]:i * d[0] + s[0] * (oh - 1) + 1:s[0]]   # npx.slice shadows slice
+            cols = np.s_[j * d[1]:j * d[1] + s[1] * (ow - 1) + 1:s[1]]
             for k in range(g):
                 # [N, og, oh, ow] x [og, cg] -> [N, oh, ow, cg]
                 t = np.tensordot(grad[:, k * og:(k + 1) * og], w[k * og:(k + 1) * og, :, i, j],
