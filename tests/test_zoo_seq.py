@@ -31,6 +31,8 @@ MODELS = {
     "transformer_step": lambda: (seq.transformer_step, seq.transformer_step_example()),
     "transformer_pre_step": lambda: (seq.transformer_pre_step,
                                      seq.transformer_pre_step_example()),
+    "transformer_masked_step": lambda: (seq.transformer_masked_step,
+                                        seq.transformer_masked_step_example()),
     "LSTMHead": lambda: (seq.LSTMHead(), seq.LSTMHead_example()),
     "lstm_step": lambda: (seq.lstm_step, seq.lstm_step_example()),
 }

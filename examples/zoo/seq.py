@@ -108,6 +108,7 @@ _POST = TransformerPost()
 _POST_NAMES = [n for n, _ in _POST.named_parameters()]
 _PRE = TransformerPre()
 _PRE_NAMES = [n for n, _ in _PRE.named_parameters()]
+_MASKED = TransformerMasked()
 _LSTM = LSTMHead()
 _LSTM_NAMES = [n for n, _ in _LSTM.named_parameters()]
 
@@ -127,6 +128,15 @@ def transformer_step(x, target, *params):
 def transformer_pre_step(x, target, *params):
     """Training step of the pre-norm layer."""
     return _step(_PRE, _PRE_NAMES, x, target, params)
+
+
+def transformer_masked_step(x, mask, target, *params):
+    """Training step of the post-norm layer with a key padding mask; the loss skips padding."""
+    out = torch.func.functional_call(_MASKED, dict(zip(_POST_NAMES, params)), (x, mask))
+    keep = (~mask).unsqueeze(-1).float()
+    loss = ((out - target).square() * keep).sum() / (keep.sum() * out.shape[-1])
+    grads = torch.autograd.grad(loss, params)
+    return (loss, *[p - LR * g for p, g in zip(params, grads)])
 
 
 def lstm_step(x, labels, *params):
@@ -170,6 +180,12 @@ def transformer_pre_step_example(seed=1):
     x = torch.randn(BATCH, SEQ, D_MODEL, generator=g)
     return (x, torch.randn(BATCH, SEQ, D_MODEL, generator=g),
             *[p.detach() for p in _PRE.parameters()])
+
+
+def transformer_masked_step_example(seed=1):
+    x, mask = TransformerMasked_example(seed)
+    target = torch.randn(BATCH, SEQ, D_MODEL, generator=_gen(seed + 1))
+    return (x, mask, target, *[p.detach() for p in _MASKED.parameters()])
 
 
 def lstm_step_example(seed=1):
