@@ -178,6 +178,8 @@ SAMPLES = [
     S("aten.clamp.default", torch.tensor([1.0, float("nan"), -3.0]), None, 0.0,
       note="nan-max-only"),
     S("aten.clamp.default", i(6), -2, note="int-min-only"),
+    S("aten.clamp.default", f(2, 3), float("nan"), 1.0, note="nan-bound"),
+    S("aten.clamp.default", f(2, 3), None, float("nan"), note="nan-max-bound"),
     S("aten.sign.default", f(6)), S("aten.sign.default", i(6), note="int"),
     S("aten.cumsum.default", f(3, 4), 1), S("aten.cumsum.default", i(5), 0, note="int"),
     S("aten.cumsum.default", b(5), 0, note="bool"),
