@@ -348,10 +348,8 @@ def verify(cand: Candidate, samples: list[Traced]) -> Verdict:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if cand.target == "tfjs":             # both backends the browsers use
-                    from threepio.backends.tfjs import run_plan
-
-                    runs = [(f"tfjs:{b} ", run_plan(tp, prepare_inputs(tp, s.arrays), backend=b,
-                                                     allow_any=True)) for b in ("cpu", "wasm")]
+                    runs = [(f"tfjs:{b} ", _run_tfjs(tp, prepare_inputs(tp, s.arrays), b))
+                            for b in ("cpu", "wasm")]
                 else:
                     runs = [("", _interpreter(cand.target, rs.commands).run(
                         tp, prepare_inputs(tp, s.arrays)))]
@@ -367,6 +365,36 @@ def verify(cand: Candidate, samples: list[Traced]) -> Verdict:
             v.float_passed += s.dtype == "float32"
             v.passed_ids.append(s.sample_id)
     return v
+
+
+TFJS_TIMEOUT = 20.0                   # seconds; a TF.js kernel can spin forever
+
+
+def _run_tfjs(tp, arrays, backend: str):
+    """Run on a TF.js worker, killing it when one sample takes longer than TFJS_TIMEOUT."""
+    import threading
+
+    from threepio.backends.tfjs import get_worker, run_plan
+    from threepio.errors import ExecutionError
+
+    worker, fired = get_worker(backend, allow_any=True), []
+
+    def kill():
+        fired.append(True)
+        if worker._proc is not None:
+            worker._proc.kill()
+
+    timer = threading.Timer(TFJS_TIMEOUT, kill)
+    timer.start()
+    try:
+        return run_plan(tp, arrays, backend=backend, allow_any=True)
+    except Exception:
+        if fired:
+            raise ExecutionError(f"TF.js ({backend}) did not finish in {TFJS_TIMEOUT:.0f} s "
+                                 "(worker killed)") from None
+        raise
+    finally:
+        timer.cancel()
 
 
 def _mismatch(label: str, ref: list, got: list, tp, rs) -> str | None:
