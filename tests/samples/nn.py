@@ -70,6 +70,7 @@ SAMPLES = [
       note="uneven-inf-nan"),
     S("aten._adaptive_avg_pool3d.default", f(2, 2, 4, 4, 6), [2, 1, 3]),
     S("aten._adaptive_avg_pool3d.default", f(2, 4, 3, 3), [1, 1, 1], note="global"),
+    S("aten._adaptive_avg_pool3d.default", f(2, 2, 5, 4, 7), [3, 3, 2], note="uneven"),
     S("aten.adaptive_avg_pool1d.default", f(2, 3, 8), [4]),
     S("aten.max_pool3d_with_indices.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 1, 2],
       [1, 0, 1]),
