@@ -72,6 +72,7 @@ SAMPLES = [
     S("aten._adaptive_avg_pool3d.default", f(2, 4, 3, 3), [1, 1, 1], note="global"),
     S("aten._adaptive_avg_pool3d.default", f(2, 2, 5, 4, 7), [3, 3, 2], note="uneven"),
     S("aten.adaptive_avg_pool1d.default", f(2, 3, 8), [4]),
+    S("aten.adaptive_avg_pool1d.default", f(3, 7), [3], note="2d-uneven"),
     S("aten.max_pool3d_with_indices.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 1, 2],
       [1, 0, 1]),
     S("aten.max_pool3d_with_indices.default", torch.relu(f(3, 5, 5, 5)), [3, 3, 3], [2, 2, 2],
