@@ -81,6 +81,12 @@ SAMPLES = [
       torch.tensor([[[[1.0, float("nan")], [float("nan"), 2.0]], [[3.0, -float("inf")],
                                                                   [0.0, 4.0]]]]),
       [2, 2, 2], note="nan"),
+    S("aten.max_pool3d_with_indices.default", torch.relu(f(2, 2, 4, 6, 4)), [2, 3, 2], [2, 3, 2],
+      note="nonoverlap-ties"),
+    S("aten.max_pool3d_with_indices.default",
+      torch.tensor([[[[1.0, float("nan")], [float("nan"), 2.0]], [[-float("inf")] * 2] * 2],
+                    [[[-float("inf")] * 2] * 2, [[0.5, 3.0], [3.0, 1.0]]]]),
+      [1, 2, 2], note="nonoverlap-nan-inf"),
     # resizing
     S("aten.upsample_nearest2d.vec", X4, [10, 7], None),
     S("aten.upsample_nearest2d.vec", X4, None, [2.0, 1.5], note="scale"),
@@ -102,9 +108,8 @@ SAMPLES = [
 ]
 
 REFUSED = {
-    ("tfjs", "aten.max_pool3d_with_indices.default"): "NaN",
-    ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "NaN",
-    ("tfjs", "aten.max_pool3d_with_indices.default-nan"): "NaN",
+    ("tfjs", "aten.max_pool3d_with_indices.default"): "non-overlapping",
+    ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "non-overlapping",
     ("tfjs", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
     ("tf", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
 }
