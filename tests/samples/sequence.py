@@ -145,3 +145,25 @@ SAMPLES += [
       True, note="complex128"),
 ]
 REFUSED.update({("tfjs", s.id): _NO_COMPLEX for s in SAMPLES if s.key == _C2C})
+
+_GRID3 = "aten.grid_sampler_3d.default"
+
+
+def _ties3():
+    g = torch.tensor([[-1.0, -1.0, -1.0], [-0.5, 0.0, 0.25], [0.0, 0.5, -0.5], [1.0, 1.0, 1.0],
+                      [float("nan"), 0.0, 0.0], [2.5, 0.0, -3.0], [float("inf"), 0.5, 0.0],
+                      [-float("inf"), -0.5, 0.2]])
+    return g.reshape(1, 2, 2, 2, 3)
+
+
+SAMPLES += [
+    *[S(_GRID3, f(2, 2, 3, 4, 5), f(2, 2, 3, 4, 3, lo=-1.3, hi=1.3), mode, pad, ac,
+        note=f"m{mode}-p{pad}-ac{int(ac)}")
+      for mode in (0, 1) for pad in (0, 1, 2) for ac in (False, True)],
+    *[S(_GRID3, f(1, 2, 3, 4, 4), _ties3(), mode, pad, ac, note=f"ties-m{mode}-p{pad}-ac{int(ac)}")
+      for mode in (0, 1) for pad in (0, 1, 2) for ac in (False, True)],
+    *[S(_GRID3, f(1, 1, 2, 3, 4), f(1, 3, 3, 3, 3, lo=-4.0, hi=4.0), mode, 2, ac,
+        note=f"far-reflect-m{mode}-ac{int(ac)}") for mode in (0, 1) for ac in (False, True)],
+    S(_GRID3, f(1, 2, 1, 1, 3), f(1, 2, 2, 2, 3, lo=-3.0, hi=3.0), 0, 2, True, note="flat"),
+    S(_GRID3, f(0, 2, 3, 3, 3), f(0, 2, 2, 2, 3), 0, 0, False, note="empty"),
+]
