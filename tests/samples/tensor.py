@@ -110,6 +110,7 @@ SAMPLES = [
     S("aten.index.Tensor", i(4, 3), [torch.tensor(2)], note="0d-index"),
     S("aten.index.Tensor", b(4, 3), [None, torch.tensor([2, 2, 0])], note="bool-dup"),
     S("aten.index.Tensor", f(4, 3), [b(4)], note="mask"),
+    S("aten.index.Tensor", i(4, 3, 2), [torch.tensor([[True, False, True]] * 4)], note="mask-2d"),
 ]
 
 #: samples a target refuses by design
@@ -127,9 +128,9 @@ REFUSED = {
     ("tfjs", "aten.prod.default-int"): "TF.js has no int64",
     ("tfjs", "aten.prod.dim_int-int"): "TF.js has no int64",
     ("tfjs", "aten.index.Tensor-mask"): "boolean mask",
-    ("tf", "aten.index.Tensor-mask"): "boolean mask",
+    ("tfjs", "aten.index.Tensor-mask-2d"): "boolean mask",
     ("tfjs", "aten.index_put.default-mask-rows"): "values per selected row",
-    ("tf", "aten.index_put.default-mask-rows"): "values per selected row",
+    ("tfjs", "aten.index_put.default-mask-rows-accumulate"): "values per selected row",
 }
 
 _IX = torch.tensor([[0, 1, 2, 0], [1, 2, 0, 1], [2, 0, 1, 2]])  # distinct per column
@@ -154,6 +155,9 @@ SAMPLES += [
     S("aten.index_put.default", b(4, 3), [b(4)], b(3), True, note="mask-bool"),
     S("aten.index_put.default", f(4, 3), [torch.tensor([True, False, True, True])], f(3, 3),
       note="mask-rows"),
+    S("aten.index_put.default", I32(2, 3, 2),
+      [torch.tensor([[True, False, True], [False, False, True]])], I32(3, 2), True,
+      note="mask-rows-accumulate"),
     S("aten.scatter.src", torch.zeros(3, 5), 1, torch.tensor([[4, 0, 2], [1, 3, 0], [0, 2, 4]]),
       f(3, 4)),
     S("aten.scatter.src", i(3, 4), 0, _IX[:2], i(3, 5), note="dim0-int"),
