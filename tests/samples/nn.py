@@ -1,7 +1,7 @@
 """Samples of mappings/<target>/nn.yaml: normalization, average pooling, resizing, embedding."""
 
 import torch
-from op_samples import S, f, pos
+from op_samples import S, f, i, pos
 
 X4 = f(2, 3, 5, 5)
 C3 = f(3)
@@ -56,6 +56,12 @@ SAMPLES = [
       [0, 0], False, True, 3, note="divisor"),
     S("aten.avg_pool1d.default", f(2, 3, 9), [3], [2], [1], False, False),
     S("aten.avg_pool1d.default", f(3, 8), [2], note="2d"),
+    S("aten.avg_pool2d.default", i(2, 2, 7, 7, lo=-50, hi=50), [3, 3], [2, 2], [1, 1],
+      True, False, note="int64-ceil-exclude"),
+    S("aten.avg_pool2d.default", i(1, 2, 4, 4), [2, 2], [], [0], False, True, -2,
+      note="int64-negative-divisor"),
+    S("aten.avg_pool2d.default", f(1, 2, 4, 4), [2, 2], [], [0], False, True, -3,
+      note="negative-divisor"),
     S("aten.avg_pool3d.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 2, 2], [1, 0, 1], True,
       False),
     S("aten.avg_pool3d.default", f(2, 4, 4, 4), [2], note="4d"),
@@ -108,6 +114,10 @@ SAMPLES = [
 ]
 
 REFUSED = {
+    ("tfjs", "aten.avg_pool2d.default-int64-ceil-exclude"): "float32 only",
+    ("tf", "aten.avg_pool2d.default-int64-ceil-exclude"): "no integer kernels",
+    ("tfjs", "aten.avg_pool2d.default-int64-negative-divisor"): "float32 only",
+    ("tf", "aten.avg_pool2d.default-int64-negative-divisor"): "no integer kernels",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "non-overlapping",
     ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "non-overlapping",
     ("tfjs", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",

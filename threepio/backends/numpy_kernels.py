@@ -311,7 +311,8 @@ def avg_pool(x, kernel, stride, padding, ceil_mode=False, count_include_pad=True
              divisor_override=None):
     """``avg_pool1d/2d/3d`` over the last ``len(kernel)`` dims: the zero-padded window sum
     divided by PyTorch's divisor (the window size clipped to the padded input, or its
-    in-bounds count without ``count_include_pad``, or ``divisor_override``)."""
+    in-bounds count without ``count_include_pad``, or ``divisor_override``); integer input
+    (int64) sums in its dtype and divides truncating toward zero, as PyTorch's CPU kernel."""
     x = np.asarray(x)
     nd = len(kernel)
     k, s, p = _avg_params(nd, kernel, stride, padding)
@@ -328,6 +329,10 @@ def avg_pool(x, kernel, stride, padding, ceil_mode=False, count_include_pad=True
     win = win[(Ellipsis,) + tuple(np.s_[:o] for o in outs) + every]
     total = win.sum(axis=tuple(range(x.ndim, x.ndim + nd)))
     div = _divisor(shape, k, s, p, outs, count_include_pad, divisor_override)
+    if np.issubdtype(x.dtype, np.integer):   # PyTorch's integer division truncates toward 0
+        div = np.asarray(div, dtype=x.dtype)
+        q = np.sign(total) * np.sign(div) * (np.abs(total) // np.abs(div))
+        return q.astype(x.dtype, copy=False)
     return (total / np.asarray(div, dtype=x.dtype)).astype(x.dtype, copy=False)
 
 
