@@ -115,9 +115,7 @@ SAMPLES = [
 
 REFUSED = {
     ("tfjs", "aten.avg_pool2d.default-int64-ceil-exclude"): "float32 only",
-    ("tf", "aten.avg_pool2d.default-int64-ceil-exclude"): "no integer kernels",
     ("tfjs", "aten.avg_pool2d.default-int64-negative-divisor"): "float32 only",
-    ("tf", "aten.avg_pool2d.default-int64-negative-divisor"): "no integer kernels",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "non-overlapping",
     ("tfjs", "aten.max_pool3d_with_indices.default-ceil-ties"): "non-overlapping",
     ("tfjs", "aten.upsample_bilinear2d.default-inexact-scales"): "scale factor",
