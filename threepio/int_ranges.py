@@ -238,6 +238,27 @@ def _pool3d_indices(x: _Args) -> list[Range]:
     return [x.r(0), _index_range(shape[-3] * shape[-2] * shape[-1]) if shape else None]
 
 
+def _numel(x: _Args, i: int) -> int | None:
+    shape = x.shape(i)
+    return None if shape is None else math.prod(shape)
+
+
+def _times(r: Range, n: int | None) -> Range:
+    """Every sum of up to ``n`` values in ``r`` (and the empty sum)."""
+    if r is None or n is None:
+        return None
+    return (min(n * r[0], 0), max(n * r[1], 0))
+
+
+def _scatter_reduce(x: _Args) -> Range:
+    reduce, self_r, src = x.arg(3, "reduce"), x.r(0), x.r(2)
+    if reduce in ("amax", "amin", "mean"):
+        return _join(self_r, src)
+    if reduce == "sum":
+        return _add(self_r, _times(src, _numel(x, 2)))
+    return None
+
+
 def _fill_value(i):
     return lambda x: x.r(i, "fill_value")
 
@@ -302,6 +323,15 @@ _TRANSFER: dict[str, Callable] = {
     "aten.bucketize.Tensor": lambda x: (0, (x.shape(1) or (0,))[-1]),
     "aten.constant_pad_nd": lambda x: _join(x.r(0), x.r(2, "value", 0)),
     "aten.scatter.src": lambda x: _join(x.r(0), x.r(3)),
+    "aten.scatter_add": lambda x: _add(x.r(0), _times(x.r(3), _numel(x, 3))),
+    "aten.scatter_reduce.two": _scatter_reduce,
+    "aten.index_add": lambda x: _add(x.r(0), _times(_mul(x.r(3), x.r(4, "alpha", 1)),
+                                                    _numel(x, 3))),
+    "aten.select_scatter": lambda x: _join(x.r(0), x.r(1)),
+    "aten.slice_scatter": lambda x: _join(x.r(0), x.r(1)),
+    "aten.masked_scatter": lambda x: _join(x.r(0), x.r(2)),
+    "aten.fmax": lambda x: _join(x.r(0), x.r(1)), "aten.fmin": lambda x: _join(x.r(0), x.r(1)),
+    "aten.hardtanh": _same(),
     "aten.scatter.value": lambda x: _join(x.r(0), x.r(3)),
     "aten.index_put": lambda x: _join(x.r(0), x.r(2)),
     "aten.masked_fill.Scalar": lambda x: _join(x.r(0), x.r(2)),

@@ -136,8 +136,12 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
         finally:
             if target == "tfjs":
                 _free_tfjs(tp, tfjs_backend)
-        mapped = load_rules(target).map_dtype
-        status, detail = "pass-random" if random else "pass", ""
+        rules = load_rules(target)
+        mapped = rules.map_dtype
+        # a rule may declare PyTorch's results unspecified (torch.empty): shape and dtype only
+        undefined = any(getattr(rules.get(op.target), "undefined_values", False)
+                        for op in plan.ops)
+        status, detail = "pass-random" if random or undefined else "pass", ""
         for i, (want, got) in enumerate(zip(refs, outs)):
             got = np.asarray(got)
             if str(got.dtype) != mapped(str(want.dtype)) or got.shape != want.shape:
@@ -145,7 +149,7 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
                 detail = (f"output {i}: {got.dtype}{list(got.shape)}, expected "
                           f"{mapped(str(want.dtype))}{list(want.shape)}")
                 break
-            if random:
+            if random or undefined:
                 continue
             tol = tolerance_of(case.op, target, str(want.dtype)) if tolerance_of else 1e-5
             mabs, _, ok = compare(want, got, tol)

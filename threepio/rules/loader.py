@@ -42,7 +42,7 @@ from .yamlfile import LineDict, load_yaml
 
 TARGETS = ("tfjs", "tf", "numpy")
 _RULE_KEYS = {"torch", "emit", "when", "cases", "unsupported", "tolerance", "why", "tfjs", "tf",
-              "numpy", "generated"}
+              "numpy", "generated", "values"}
 _lock = threading.Lock()
 
 
@@ -221,9 +221,13 @@ class _Compiler:
         if gen is not None and (not isinstance(gen, dict) or not isinstance(gen.get("by"), str)):
             self.fail(body, "generated", f"rule {key!r}: 'generated' is a mapping naming the "
                       "tool that wrote the rule, e.g. {by: threepio.scrapers.propose}")
+        if body.get("values", "defined") not in ("defined", "undefined"):
+            self.fail(body, "values", f"rule {key!r}: 'values' is 'undefined' for commands "
+                      "whose results PyTorch leaves unspecified (torch.empty), else omitted")
         where = f"{self.filename}:{line}"
         return Rule(key, sig, tuple(cases), where, body.get(self.doc.get("target")),
-                    body.get("tolerance"), body.get("why"), dict(gen) if gen else None)
+                    body.get("tolerance"), body.get("why"), dict(gen) if gen else None,
+                    body.get("values") == "undefined")
 
     def case(self, body: LineDict, key: str) -> Case:
         has_emit, has_uns = "emit" in body, "unsupported" in body

@@ -32,6 +32,9 @@ class Rule:
     tolerance: dict | None = None
     why: str | None = None
     generated: dict | None = None   # {by: ..., confidence: ...} when a tool wrote the rule
+    #: the command's result values are unspecified in PyTorch (torch.empty): only the shape and
+    #: dtype can be checked
+    undefined_values: bool = False
 
 
 @dataclass(frozen=True, slots=True)
