@@ -65,6 +65,8 @@ SAMPLES = [
     S("aten.avg_pool3d.default", f(2, 2, 5, 4, 4), [2, 2, 2], [2, 2, 2], [1, 0, 1], True,
       False),
     S("aten.avg_pool3d.default", f(2, 4, 4, 4), [2], note="4d"),
+    S("aten.avg_pool3d.default", i(1, 2, 5, 4, 5, lo=-40, hi=40), [2, 3, 2], [2, 2, 2],
+      [1, 1, 1], True, False, -3, note="int64-ceil-divisor"),
     S("aten._adaptive_avg_pool2d.default", f(2, 3, 6, 4), [3, 2]),
     S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 5), [1, 1], note="global"),
     S("aten._adaptive_avg_pool2d.default", f(2, 3, 5, 7), [3, 4], note="uneven"),
@@ -114,6 +116,7 @@ SAMPLES = [
 ]
 
 REFUSED = {
+    ("tfjs", "aten.avg_pool3d.default-int64-ceil-divisor"): "float32 only",
     ("tfjs", "aten.avg_pool2d.default-int64-ceil-exclude"): "float32 only",
     ("tfjs", "aten.avg_pool2d.default-int64-negative-divisor"): "float32 only",
     ("tfjs", "aten.max_pool3d_with_indices.default"): "non-overlapping",
