@@ -1,9 +1,16 @@
 """Convolutional models of the model zoo, as plain PyTorch.
 
 A ResNet-18-style stack of two BasicBlocks with BatchNorm (the second one downsamples, with a
-1x1-convolution shortcut), in eval and train mode, and a MobileNet-style block (depthwise 3x3
-convolution, BatchNorm, ReLU6, pointwise 1x1). Each ``*_example()`` function returns the
-example inputs of the name before it, so ``threepio check examples/zoo/cnn.py:NAME`` works.
+1x1-convolution shortcut), in eval mode (``ResNetBlocks``), in train mode (``resnet_train``:
+batch statistics) and as one SGD training step (``resnet_step``), and a MobileNet-style block
+(``MobileNetBlock``: depthwise 3x3 convolution, BatchNorm, ReLU6, pointwise 1x1). Each
+``NAME_example()`` function returns the example inputs of ``NAME``, so
+``threepio check examples/zoo/cnn.py:NAME`` works.
+
+Train mode: BatchNorm updates its running statistics in place, which a plan cannot express
+(make_fx records ``native_batch_norm`` without the update). The train-mode functions give it
+copies of the buffers and do not return them; the ATen tracer refuses a plan that reads
+running statistics again after a training-mode batch norm.
 """
 
 import torch
