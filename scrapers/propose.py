@@ -19,6 +19,7 @@ the nearest proposal and why it failed.
 
     python -m threepio.scrapers.propose --limit 100 --report out/propose.json          # dry run
     python -m threepio.scrapers.propose --limit 100 --write
+    python -m threepio.scrapers.propose --write-from out/propose.json     # files only
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def sources(limit: int | None = None, only: set[str] | None = None) -> list[Sour
 
 
 # -- samples -----------------------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False)
 class Traced:
     plan: object
     arrays: list
@@ -531,10 +532,34 @@ HEADER = """\
 """
 
 
-def write_generated(outcomes: list[Outcome], root: Path | None = None,
+def shipping(outcomes: list[Outcome]) -> list[dict]:
+    """What to write for each verified key, as plain data (kept in the JSON report, so the files
+    can be written again with ``--write-from`` without re-running the verification)."""
+    out = []
+    for oc in outcomes:
+        if not oc.shipped:
+            continue
+        common = set.intersection(*(set(c.passed_ids) for c in oc.shipped.values()))
+        picked = _pick_samples([oc.traced[i] for i in sorted(common)])
+        if not picked:
+            out.append({"key": oc.key, "skip": "no small sample passes on every verified target"})
+            continue
+        out.append({
+            "key": oc.key,
+            "rules": {t: oc.shipped[t].yaml if t in oc.shipped else
+                      _unsupported(oc, t, _nearest(oc, t)) for t in TARGETS},
+            "verified": {t: oc.shipped[t].dst for t in sorted(oc.shipped)},
+            "samples": [_sample_code(oc.key, s, _note(n, s)) for n, s in enumerate(picked)],
+            "refused": [[t, f"{oc.key}-{_note(n, s)}"] for t in TARGETS if t not in oc.shipped
+                        for n, s in enumerate(picked)]})
+    return out
+
+
+def write_generated(ship: list[dict], root: Path | None = None,
                     samples_path: Path | None = None) -> list[str]:
-    """Write ``mappings/<target>/generated.yaml`` for every target and the samples module;
-    returns log lines. Keys that another part file defines by now are dropped."""
+    """Write ``mappings/<target>/generated.yaml`` for every target and the samples module from
+    :func:`shipping` data; returns log lines. Keys another part file defines by now are
+    dropped; the maps must load before and after."""
     from threepio.rules.loader import _load, mappings_dir, parse_rules, part_files
 
     root = root or mappings_dir()
@@ -547,27 +572,17 @@ def write_generated(outcomes: list[Outcome], root: Path | None = None,
                  if p.name != "generated.yaml"]
         taken |= set(parse_rules(main.read_text(), main.name, t, parts).rules)
     log, texts, sample_code, refused = [], {t: [] for t in TARGETS}, [], []
-    for oc in outcomes:
-        if not oc.shipped or oc.key in taken:
-            if oc.shipped:
-                log.append(f"skipped {oc.key}: now defined in a hand-written part file")
-            continue
-        common = set.intersection(*(set(c.passed_ids) for c in oc.shipped.values()))
-        picked = _pick_samples([oc.traced[i] for i in sorted(common)])
-        if not picked:
-            log.append(f"skipped {oc.key}: no small sample passes on every verified target")
+    for e in ship:
+        if "skip" in e or e["key"] in taken:
+            log.append(f"skipped {e['key']}: " + e.get("skip", "now defined in a hand-written "
+                                                               "part file"))
             continue
         for t in TARGETS:
-            cand = oc.shipped.get(t)
-            if cand is not None:
-                texts[t].append(cand.yaml)
-                continue
-            texts[t].append(_unsupported(oc, t, _nearest(oc, t)))
-            refused += [(t, f"{oc.key}-{_note(n, s)}") for n, s in enumerate(picked)]
-        for n, s in enumerate(picked):
-            sample_code.append(_sample_code(oc.key, s, _note(n, s)))
-        shipped = ", ".join(f"{t} -> {oc.shipped[t].dst}" for t in sorted(oc.shipped))
-        log.append(f"{oc.key}: {shipped}; {len(picked)} sample(s)")
+            texts[t].append(e["rules"][t])
+        sample_code += e["samples"]
+        refused += e["refused"]
+        shipped = ", ".join(f"{t} -> {d}" for t, d in e["verified"].items())
+        log.append(f"{e['key']}: {shipped}; {len(e['samples'])} sample(s)")
     for t in TARGETS:
         path = root / t / "generated.yaml"
         path.write_text(HEADER + f"target: {t}\nrules:\n" + "\n".join(texts[t]))
@@ -689,7 +704,14 @@ def main(argv=None) -> int:
     ap.add_argument("--report", default="out/propose.json", help="the JSON report")
     ap.add_argument("--write", action="store_true",
                     help="write mappings/<target>/generated.yaml and tests/samples/generated.py")
+    ap.add_argument("--write-from", metavar="REPORT",
+                    help="write the files from an earlier run's JSON report (no verification)")
     args = ap.parse_args(argv)
+    if args.write_from:
+        ship = json.loads(Path(args.write_from).read_text())["ship"]
+        for line in write_generated(ship):
+            print(line, file=sys.stderr)
+        return 0
     t0 = time.perf_counter()
     srcs = sources(args.limit, set(args.only.split(",")) if args.only else None)
     outcomes = propose_all(srcs, log=lambda m: print(m, file=sys.stderr, flush=True))
@@ -697,13 +719,14 @@ def main(argv=None) -> int:
     report = {"seconds": seconds, "commands": len(srcs), "threshold": THRESHOLD,
               "precision": precision(outcomes),
               "outcomes": [{"key": o.key, "samples": o.samples, "proposals": o.proposals,
-                            "verified": sorted(o.shipped)} for o in outcomes]}
+                            "verified": sorted(o.shipped)} for o in outcomes],
+              "ship": shipping(outcomes)}
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, indent=1))
     print(json.dumps({"seconds": seconds, "commands": len(srcs),
                       "precision": report["precision"]}, indent=1))
     if args.write:
-        for line in write_generated(outcomes):
+        for line in write_generated(report["ship"]):
             print(line, file=sys.stderr)
     return 0
 
