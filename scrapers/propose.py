@@ -372,7 +372,9 @@ TFJS_TIMEOUT = 20.0                   # seconds; a TF.js kernel can spin forever
 
 
 def _run_tfjs(tp, arrays, backend: str):
-    """Run on a TF.js worker, killing it when one sample takes longer than TFJS_TIMEOUT."""
+    """Run on a TF.js worker, killing it when one sample takes longer than TFJS_TIMEOUT and
+    restarting it after any failure (a wasm "memory access out of bounds" otherwise fails
+    every later run of the process)."""
     import threading
 
     from threepio.backends.tfjs import get_worker, run_plan
@@ -393,6 +395,7 @@ def _run_tfjs(tp, arrays, backend: str):
         if fired:
             raise ExecutionError(f"TF.js ({backend}) did not finish in {TFJS_TIMEOUT:.0f} s "
                                  "(worker killed)") from None
+        worker.close()      # a failed wasm kernel can leave the heap corrupt: start afresh
         raise
     finally:
         timer.cancel()
