@@ -9,6 +9,7 @@ are specialised to the example inputs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -66,7 +67,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
                                                 and (n_grad is None or k < n_grad))
               for k, t in enumerate(inputs)]
     try:
-        with torch.enable_grad():
+        with torch.enable_grad(), _decomposable_kernels():
             gm = make_fx(func, decomposition_table=_core_decompositions(),
                          record_stack_traces=True)(*leaves)
     except TraceError:
@@ -78,6 +79,25 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     plan = _to_plan(gm, name, names)
     plan.examples = [t.detach().resolve_conj().resolve_neg().numpy().copy() for t in inputs]
     return plan
+
+
+@contextlib.contextmanager
+def _decomposable_kernels():
+    """Trace what Core ATen can express: attention as its math formulation (bmm, softmax), and
+    recurrent layers without oneDNN. Otherwise autograd records fused CPU kernels: the flash
+    attention backward, whose decomposition torch feeds the attention matrix where it expects
+    the logsumexp (the traced gradients are then wrong), and ``aten.mkldnn_rnn_layer``, which
+    no target can run."""
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    was = torch.backends.mkldnn.enabled
+    torch.backends.mkldnn.enabled = False
+    try:
+        with sdpa_kernel(SDPBackend.MATH):
+            yield
+    finally:
+        torch.backends.mkldnn.enabled = was
 
 
 @functools.cache
