@@ -237,8 +237,10 @@ class _Pass:
                 padded = (1,) * (r - len(shape)) + tuple(shape)
                 inv = _inverse(p)
                 new_shape = [padded[inv[j]] for j in range(r)]
-                if [d for d in padded if d != 1] != [d for d in new_shape if d != 1]:
-                    return None     # the operand itself would need a transpose
+                if [inv[j] for j in range(r) if padded[inv[j]] != 1] != \
+                        [j for j in range(r) if padded[j] != 1]:
+                    return None     # the operand itself would need a transpose (compare axes,
+                    # not sizes: [2, 16, 16, 16] is not [2, 16, 16, 16] transposed)
                 if new_shape == list(shape):
                     replace[n] = n
                     continue
