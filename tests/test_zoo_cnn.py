@@ -2,9 +2,9 @@
 
 A ResNet-18-style stack of two BasicBlocks with BatchNorm in eval mode and in train mode (batch
 statistics), a MobileNet-style depthwise-separable block, and one SGD training step of the
-ResNet stack (forward, cross entropy, backward, update): traced at ATen level, translated,
-run on NumPy, TensorFlow and TF.js (cpu and wasm), every output within 1e-4 of PyTorch. The
-measured errors are printed (``pytest -s``).
+ResNet stack and of the MobileNet block (forward, cross entropy, backward, update): traced at
+ATen level, translated, run on NumPy, TensorFlow and TF.js (cpu and wasm), every output within
+1e-4 of PyTorch. The measured errors are printed (``pytest -s``).
 """
 
 import pytest
@@ -23,6 +23,7 @@ MODELS = {
     "resnet_train": lambda: (cnn.resnet_train, cnn.resnet_train_example()),
     "mobilenet_block": lambda: (cnn.MobileNetBlock(), cnn.MobileNetBlock_example()),
     "resnet_step": lambda: (cnn.resnet_step, cnn.resnet_step_example()),
+    "mobilenet_step": lambda: (cnn.mobilenet_step, cnn.mobilenet_step_example()),
 }
 
 
@@ -97,3 +98,21 @@ def test_running_statistics_read_after_their_update_are_refused():
 def test_cli_check_finds_the_models(name, capsys):
     assert main(["check", f"examples/zoo/cnn.py:{name}", "--to", "numpy"]) == 0
     assert "all outputs within tolerance" in capsys.readouterr().out
+
+
+def test_layout_pass_keeps_an_nchw_operand_whose_shape_reads_as_nhwc():
+    """C == H == W: an NCHW operand of an op computed in NHWC has the same shape as its NHWC
+    counterpart; the layout pass must transpose it, not take it as it is (the MobileNet step's
+    ReLU6 backward: where(mask in NHWC, 0, broadcast gradient in NCHW))."""
+    g = torch.Generator().manual_seed(3)
+    x, w = torch.rand(2, 3, 4, 4, generator=g) - 0.5, torch.rand(4, 3, 1, 1, generator=g) - 0.5
+    v, w2 = torch.rand(2, 4, 4, 4, generator=g), torch.rand(5, 4, 1, 1, generator=g) - 0.5
+
+    def f(x, w, v, w2):
+        y = F.conv2d(x, w)
+        return F.conv2d(torch.where(y <= 0, torch.zeros(()), v), w2)
+
+    plan = threepio.trace(f, (x, w, v, w2))
+    for target in ("tf", "tfjs"):
+        report = threepio.check(plan, targets=(target,))
+        assert report.ok, str(report)

@@ -145,3 +145,38 @@ def resnet_step_example(seed=0):
     g = torch.Generator().manual_seed(seed + 1)
     labels = torch.randint(0, 10, (BATCH,), generator=g)
     return (_images(seed), labels, *_state())
+
+
+# -- MobileNet block training step (depthwise convolution backward) ---------------------------
+class _MobileNetClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = MobileNetBlock(8, 16, mult=2)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.block(x), 1), 1))
+
+
+_MOBILE = _MobileNetClassifier().train()
+_MOBILE_PARAMS = [n for n, _ in _MOBILE.named_parameters()]
+_MOBILE_BUFFERS = [n for n, _ in _MOBILE.named_buffers()]
+
+
+def mobilenet_step(x, labels, *tensors):
+    """One SGD step of the MobileNet block (channel multiplier 2) with a linear head, in train
+    mode; returns the loss and the updated parameters (buffers as in ``resnet_step``)."""
+    params = tensors[:len(_MOBILE_PARAMS)]
+    buffers = [b.detach().clone() for b in tensors[len(_MOBILE_PARAMS):]]
+    state = {**dict(zip(_MOBILE_PARAMS, params)), **dict(zip(_MOBILE_BUFFERS, buffers))}
+    loss = F.cross_entropy(torch.func.functional_call(_MOBILE, state, (x,)), labels)
+    grads = torch.autograd.grad(loss, params)
+    return (loss, *[p - LR * g for p, g in zip(params, grads)])
+
+
+def mobilenet_step_example(seed=0):
+    g = torch.Generator().manual_seed(seed + 2)
+    labels = torch.randint(0, 10, (BATCH,), generator=g)
+    state = ([p.detach().clone() for p in _MOBILE.parameters()]
+             + [b.detach().clone() for b in _MOBILE.buffers()])
+    return (_images(seed), labels, *state)
