@@ -30,6 +30,9 @@ def main(argv=None) -> int:
     p.add_argument("--level", choices=("aten", "api", "both"), default="both",
                    help="trace samples to Core ATen ops, to the public API commands, or both "
                         "(default; results in docs/coverage.* and docs/coverage-api.*)")
+    p.add_argument("--api-per-dtype", type=int, default=2,
+                   help="at the API level, at most this many samples per op and dtype (default "
+                        "2; 0 for all): the API level proves commands, the ATen level samples")
     p.add_argument("--no-write", action="store_true", help="print only; keep docs/ unchanged")
     args = p.parse_args(argv)
     select = (lambda k: re.search(args.ops, k) is not None) if args.ops else None
@@ -45,15 +48,18 @@ def main(argv=None) -> int:
     status = 0
     for level in levels:
         kw = dict(level=level)
+        per_dtype = args.per_dtype
+        if level == "api" and per_dtype is None and args.api_per_dtype:
+            per_dtype = args.api_per_dtype
         if Progress is not None:
             with Progress("[progress.description]{task.description}", BarColumn(),
                           MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
                 task = bar.add_task(f"OpInfo entries ({level} level)", total=n)
                 doc = run_matrix(select, targets, tuple(args.dtypes.split(",")),
-                                 args.per_dtype, args.jobs,
+                                 per_dtype, args.jobs,
                                  progress=lambda rs, t=task: bar.advance(t), **kw)
         else:
-            doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), args.per_dtype,
+            doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), per_dtype,
                              args.jobs, **kw)
         print(summary_text(doc))
         if not args.no_write:

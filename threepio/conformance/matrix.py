@@ -80,7 +80,9 @@ def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, 
             results.extend(rs)
             if progress:
                 progress(rs)
-    return aggregate(results, targets, time.perf_counter() - t0, level)
+    doc = aggregate(results, targets, time.perf_counter() - t0, level)
+    doc["max_per_dtype"] = max_per_dtype
+    return doc
 
 
 def aggregate(results: list[CaseResult], targets, seconds: float, level: str = "aten") -> dict:

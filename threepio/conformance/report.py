@@ -57,7 +57,9 @@ def markdown(doc: dict) -> str:
              + (" Here each sample is traced at the API level (the public torch.*, Tensor and "
                 "torch.nn.functional commands OpInfo calls); a command without a rule of its "
                 "own translates through its Core ATen decomposition. The ATen-level table is "
-                "[coverage.md](coverage.md)." if api else
+                "[coverage.md](coverage.md)."
+                + (f" At most {doc['max_per_dtype']} samples per op and dtype run here."
+                   if doc.get("max_per_dtype") else "") if api else
                 " The same samples traced at the API level: [coverage-api.md]"
                 "(coverage-api.md)."), "",
              f"torch {doc['torch']}, rules digest `{doc['rules']}`, "
