@@ -91,13 +91,9 @@ def _decomposable_kernels():
     import torch
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    was = torch.backends.mkldnn.enabled
-    torch.backends.mkldnn.enabled = False
-    try:
-        with sdpa_kernel(SDPBackend.MATH):
-            yield
-    finally:
-        torch.backends.mkldnn.enabled = was
+    # the flags() context manager also works where torch's test harness froze global flags
+    with torch.backends.mkldnn.flags(enabled=False), sdpa_kernel(SDPBackend.MATH):
+        yield
 
 
 @functools.cache
