@@ -230,6 +230,10 @@ class _Pass:
                 replace[n] = tp[1]
             elif self.rank[n] == 0:
                 replace[n] = n
+            elif (n, tuple(_inverse(p))) in self.computed:
+                # already transposed to the other layout (a residual input also feeding a
+                # convolution): use that
+                replace[n] = self.computed[(n, tuple(_inverse(p)))]
             else:
                 shape = self.shape.get(n)
                 if shape is None:

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import inspect
 import os
+import warnings
 
 from ..errors import TraceError
 from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value, fresh_name
@@ -91,9 +92,19 @@ def _decomposable_kernels():
     import torch
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    # the flags() context manager also works where torch's test harness froze global flags
-    with torch.backends.mkldnn.flags(enabled=False), sdpa_kernel(SDPBackend.MATH):
-        yield
+    # the flags() context manager also works where torch's test harness froze global flags;
+    # it warns that oneDNN's TF32 mode needs an Intel GPU, which is beside the point here
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+        flags = torch.backends.mkldnn.flags(enabled=False)
+        flags.__enter__()
+    try:
+        with sdpa_kernel(SDPBackend.MATH):
+            yield
+    finally:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
+            flags.__exit__(None, None, None)
 
 
 @functools.cache
