@@ -235,6 +235,9 @@ async function main() {
     }
     await writeFrame(...reply);
   }
+  // stdin closed (the client exited, however it died): leave now, even if a backend keeps
+  // handles open (the wasm backend's threads would keep an orphan alive)
+  process.exit(0);
 }
 
 main().catch((e) => {
