@@ -325,7 +325,8 @@ def with_candidate(target: str, cand: Candidate):
     from threepio.rules.yamlfile import load_yaml
 
     base = loader.load_rules(target)
-    rs = dataclasses.replace(base, rules=dict(base.rules), commands=set(base.commands),
+    rules = {k: r for k, r in base.rules.items() if k != cand.key}   # an older generated rule
+    rs = dataclasses.replace(base, rules=rules, commands=set(base.commands),
                              files=list(base.files) + [f"{target}/generated.yaml"])
     text = f"target: {target}\nrules:\n{cand.yaml}"
     c = loader._Compiler(f"{target}/generated.yaml", load_yaml(text, f"{target}/generated.yaml"))
