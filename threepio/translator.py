@@ -194,6 +194,7 @@ class _Translator:
         if rule is None:
             raise self.error(index, op, f"no rule for {op.target} in "
                              f"{', '.join(self.rules.files)}", suggest=True)
+        self._check_discrete_from_narrowed(index, op)
         ctx = _Ctx(self, op, rule)
         try:
             bound = self.bind(rule, op)
@@ -214,6 +215,28 @@ class _Translator:
             raise self.error(index, op, f"rule {rule.where} failed on these arguments: "
                              f"{type(e).__name__}: {e}") from None
         self.finish(index, op, rule, ctx, result)
+
+    def _check_discrete_from_narrowed(self, index: int, op: Op):
+        """A float the target computes in a narrower float (TF.js: float64 in float32) is
+        within tolerance; turned into an integer or a bool it is not (a rounding crosses an
+        integer or a threshold): refuse."""
+        if self._types is None:
+            self._types = self.src.types()
+        outs = [v.type.dtype for v in op.outputs if v.type is not None]
+        if not outs or not all(d == "bool" or d.startswith(("int", "uint")) for d in outs):
+            return
+        for n in op.refs():
+            t = self._types.get(n)
+            if t is None or not t.dtype.startswith("float"):
+                continue
+            to = self.rules.map_dtype(t.dtype)
+            if to != t.dtype and np.finfo(to).bits < np.finfo(t.dtype).bits:
+                raise self.error(index, op, f"%{n} is {t.dtype} in PyTorch and {to} on "
+                                 f"{self.rules.target}; {op.target} turns it into "
+                                 f"{', '.join(outs)}, where a {to} rounding can change the "
+                                 f"result by a whole unit: compute it in {to} in PyTorch "
+                                 "first, or translate for a target that has "
+                                 f"{t.dtype}")
 
     def via_decomposition(self, index: int, op: Op):
         """An API-level command without a rule: translate its Core ATen decomposition
