@@ -98,7 +98,18 @@ def test_padding_mask_changes_the_padded_sequence_only(traced):
     assert np.abs(masked[0] - free[0]).max() > 1e-3        # sequence 0 ignores its last 2 keys
 
 
-def test_flash_attention_trace_is_refused_not_mistranslated():
+@pytest.fixture
+def fused_kernels(monkeypatch):
+    """The tracer picks attention's math form and oneDNN-free RNNs itself; these tests need
+    the fused kernels a plan made elsewhere could hold."""
+    import contextlib
+
+    import threepio.tracing.aten as aten
+
+    monkeypatch.setattr(aten, "_decomposable_kernels", contextlib.nullcontext)
+
+
+def test_flash_attention_trace_is_refused_not_mistranslated(fused_kernels):
     """Traced without seq.math_attention, autograd records the fused CPU flash-attention
     backward and torch's decomposition hands it the attention matrix as its logsumexp: the
     reference gradient is wrong, so every target refuses the op and says how to trace."""
@@ -152,7 +163,7 @@ def test_embedding_bag_on_every_target(mode, include_last, padding_idx, weighted
     assert max(r.max_abs for r in report.rows) <= LIMIT
 
 
-def test_fused_lstm_is_refused_with_the_way_to_decompose_it():
+def test_fused_lstm_is_refused_with_the_way_to_decompose_it(fused_kernels):
     """nn.LSTM traced with oneDNN on records aten.mkldnn_rnn_layer; every target refuses it and
     names the switch that makes the LSTM decompose (seq.decomposed_rnn)."""
     if not torch.backends.mkldnn.is_available():
