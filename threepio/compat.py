@@ -289,7 +289,10 @@ def _missing(name: str, where: str, names, reason: str) -> TranslationMissing:
 @lru_cache(maxsize=4096)
 def resolve_torch(name: str, target: str) -> str:
     """The rule key of ``target`` for a PyTorch command name (the order is in the module doc)."""
-    rules, where = load_rules(target).rules, f"from torch to {target}"
+    where = f"from torch to {target}"
+    # a generated key whose proposal did not verify on this target maps nothing here
+    rules = {k: r for k, r in load_rules(target).rules.items()
+             if not (r.generated and all(c.emit is None for c in r.cases))}
     if _INPLACE.search(name):
         raise _missing(name, where, [], "in-place commands mutate a placeholder; translate the "
                        "out-of-place command into a new one (threepio.pysyft.reader does)")

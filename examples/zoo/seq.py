@@ -35,13 +35,11 @@ LR = 0.05
 @contextlib.contextmanager
 def decomposed_rnn():
     """oneDNN off: ``nn.LSTM``/``nn.GRU`` decompose to per-step ATen ops, not the fused
-    ``aten.mkldnn_rnn_layer`` (which no target can run)."""
-    was = torch.backends.mkldnn.enabled
-    torch.backends.mkldnn.enabled = False
-    try:
+    ``aten.mkldnn_rnn_layer`` (which no target can run). ``threepio.trace`` does this itself;
+    this is for running the models eagerly the same way. ``flags()`` also works where torch's
+    test harness froze the global flags."""
+    with torch.backends.mkldnn.flags(enabled=False):
         yield
-    finally:
-        torch.backends.mkldnn.enabled = was
 
 
 def math_attention():
