@@ -189,9 +189,6 @@ class _Translator:
 
     def op(self, index: int, op: Op):
         rule = self.rules.get(op.target)
-        if rule is not None and rule.generated and self.src.namespace == "torch" and all(
-                c.emit is None for c in rule.cases):
-            rule = None     # a proposal that did not verify here: the decomposition may
         if rule is None and self.src.namespace == "torch" and not op.target.startswith("aten."):
             return self.via_decomposition(index, op)
         if rule is None:
