@@ -427,6 +427,17 @@ def _identity(target: str, ref: Ref, t: TensorType | None):
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=8)
+def _usable_rules(target: str):
+    """The target's rules without generated keys whose proposal did not verify there: for the
+    2020 API, such a command goes through its ATen decomposition like any unmapped one."""
+    import dataclasses
+
+    rs = load_rules(target)
+    return dataclasses.replace(rs, rules={k: r for k, r in rs.rules.items() if not (
+        r.generated and all(c.emit is None for c in r.cases))})
+
+
 def _template(key: str, target: str, args, kwargs, in_types: tuple):
     """Translate a command once: (steps, output type); steps hold :class:`_Slot` values."""
     args, kwargs = [_thaw(a) for a in args], {k: _thaw(v) for k, v in kwargs}
@@ -436,7 +447,7 @@ def _template(key: str, target: str, args, kwargs, in_types: tuple):
                 [Value(f"a{i}", t) for i, t in enumerate(in_types)], [],
                 [Op(key, tuple(args), kwargs, [Value("out", out_type)])], [Ref("out")])
     try:
-        res = _translate_plan(plan, target)
+        res = _translate_plan(plan, target, rules=_usable_rules(target))
     except TranslationError as e:  # the rule's own reason (a signature mismatch...) comes first
         if not several or not any(s in str(e) for s in _TYPE_ERRORS):
             raise
