@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import TranslationError
+from .int_ranges import dtype_range
 from .ir import Cast, Constant, Op, Plan, Ref, TensorType, Value, map_refs
 from .plan_text import format_op
 from .rules.expr import ExprError, truth
@@ -113,7 +114,7 @@ class _Translator:
             is_input = m.checked and old in self.src.inputs
             if is_input:
                 bounds = self.input_bounds().get(old.type.dtype)
-            full = bounds is None or bounds == _dtype_bounds(new.type.dtype)
+            full = bounds is None or bounds == dtype_range(new.type.dtype)
             reason = m.why + ("" if not is_input else "; values are range-checked when the plan "
                               "runs" if full else f"; values are range-checked to [{bounds[0]}, "
                               f"{bounds[1]}] when the plan runs, so that every {new.type.dtype} "
@@ -384,12 +385,6 @@ class _Translator:
 
 class _Refused(Exception):
     pass
-
-
-def _dtype_bounds(dtype: str):
-    from .int_ranges import dtype_range
-
-    return dtype_range(dtype)
 
 
 def _choose_bounds(plan: Plan, rules: RuleSet):
