@@ -48,6 +48,11 @@ X = f(3, 4)
 IMG = f(2, 3, 8, 8)
 W33 = f(5, 3, 3, 3)
 RELU_OUT = torch.relu(f(2, 3, 8, 8))  # many ties at zero: max-pool tie-breaking matters
+_MP_X = torch.relu(f(2, 3, 7, 7))
+#: NaN, -inf-only windows and ties: PyTorch's max pool reports NaN at the window's last NaN
+_MP_NAN = torch.tensor([[[[1.0, float("nan"), 0.0, 2.0], [float("nan"), 2.0, 2.0, -1.0],
+                          [-float("inf"), -float("inf"), 0.5, float("nan")],
+                          [-float("inf"), -float("inf"), 0.5, 0.5]]]])
 
 SAMPLES = [
     # unary elementwise
@@ -154,6 +159,22 @@ SAMPLES = [
       note="overlap-pad"),
     S("aten.max_pool2d_with_indices_backward.default", f(2, 3, 4, 4), RELU_OUT, [2, 2], [2, 2],
       [0, 0], [1, 1], False, torch.ops.aten.max_pool2d_with_indices(RELU_OUT, [2, 2])[1]),
+    S("aten.max_pool2d_with_indices_backward.default", f(2, 3, 4, 4), _MP_X, [3, 3], [2, 2],
+      [1, 1], [1, 1], False, torch.ops.aten.max_pool2d_with_indices(_MP_X, [3, 3], [2, 2],
+                                                                    [1, 1])[1], note="overlap"),
+    S("aten.max_pool2d_with_indices_backward.default", f(3, 4, 5), _MP_X[0], [2, 3], [2, 1],
+      [1, 0], [2, 1], True, torch.ops.aten.max_pool2d_with_indices(_MP_X[0], [2, 3], [2, 1],
+                                                                   [1, 0], [2, 1], True)[1],
+      note="chw-dilation-ceil"),
+    S("aten.max_pool2d_with_indices.default", _MP_X[0], [2, 3], [2, 1], [1, 0], [2, 1], True,
+      note="chw-dilation-ceil"),
+    S("aten.max_pool2d_with_indices.default", torch.relu(f(1, 2, 6, 5)), [3, 2], [1, 2], [1, 1],
+      [1, 2], True, note="ties-dilation-ceil"),
+    S("aten.max_pool2d_with_indices.default", _MP_NAN, [2, 2], [1, 1], note="nan-overlap"),
+    S("aten.max_pool2d_with_indices.default", _MP_NAN, [2, 2], note="nan"),
+    S("aten.max_pool2d_with_indices.default", _MP_NAN, [2, 2], [1, 1], [1, 1], note="nan-pad"),
+    S("aten.max_pool2d_with_indices.default", i(2, 2, 5, 6, lo=-3, hi=3), [3, 2], [2, 2], [1, 1],
+      [1, 1], True, note="int64-ties-pad-ceil"),
     # concatenation, slicing, selection
     S("aten.cat.default", [f(2, 3), f(2, 2)], 1), S("aten.cat.default", [f(2, 3), f(1, 3)],
                                                     note="dim0"),
@@ -232,12 +253,11 @@ SAMPLES = [
     S("torch.nn.functional.max_pool2d", f(2, 2, 6, 6), (3, 2), (2, 1), (1, 0), note="rect"),
     S("aten.max_pool2d_with_indices.default", f(2, 2, 6, 6), [3, 2], [2, 1], [1, 1],
       note="rect-pad"),
+    S("torch.nn.functional.max_pool2d", _MP_NAN, 2, 1, 1, note="nan-pad"),
 ]
 
 #: samples a target refuses by design (translation must refuse them with this reason)
 REFUSED = {
-    ("tfjs", "aten.max_pool2d_with_indices.default-overlap-pad"): "non-overlapping windows only",
-    ("tfjs", "aten.max_pool2d_with_indices.default-rect-pad"): "non-overlapping windows only",
     ("tfjs", "aten.convolution.default-int"): "float32 only",
     ("tf", "aten.convolution.default-int"): "no integer kernels",
 }

@@ -46,3 +46,23 @@ def test_a_missing_aten_rule_names_the_api_command_it_came_from():
     assert "op 0 `torch.special.erfinv` has no rule of its own on tfjs; this is step 0 of its " \
            "ATen decomposition" in msg
     assert e.value.index == 0
+
+
+def test_a_rule_case_can_choose_the_decomposition():
+    """TF.js's max_pool2d rule maps the plain 4-D pool itself and hands dilation, ceil_mode,
+    CHW input and indices to the ATen decomposition (a ``decompose:`` case)."""
+    x = torch.relu(torch.randn(3, 7, 7))
+    x[0, 1, 1] = float("nan")
+
+    def f(x):
+        y, i = F.max_pool2d(x, (2, 3), (2, 1), (1, 0), (2, 1), ceil_mode=True, return_indices=True)
+        return y, i
+
+    plan = api_plan(f, x)
+    tfjs = threepio.translate(plan, "tfjs")
+    assert "torch.nn.functional.max_pool2d" in load_rules("tfjs").rules
+    assert not any(op.target == "tf.maxPool" for op in tfjs.ops)  # the ATen rule's gather
+    report = threepio.check(plan, targets=("tfjs",))
+    assert report.ok, str(report)
+    direct = threepio.translate(api_plan(lambda x: F.max_pool2d(x, 2), x[None]), "tfjs")
+    assert any(op.target == "tf.maxPool" for op in direct.ops)

@@ -207,11 +207,14 @@ class _Translator:
         ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
         try:
             result = self.apply(ctx, rule)
+        except _Decompose:
+            return self.via_decomposition(index, op)
         except ExprError as e:
             raise self.error(index, op, f"rule {rule.where} failed: {e}") from None
         except _Refused as e:
             raise self.error(index, op, str(e)) from None
-        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError) as e:
+        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError,
+                OverflowError) as e:
             # a static helper met arguments the rule did not guard against: refuse, never crash
             raise self.error(index, op, f"rule {rule.where} failed on these arguments: "
                              f"{type(e).__name__}: {e}") from None
@@ -296,6 +299,8 @@ class _Translator:
                     continue
             if case.unsupported is not None:
                 raise _Refused(f"refused by rule {rule.where}: {case.unsupported}")
+            if case.decompose is not None:
+                raise _Decompose(case.decompose)
             return case.emit.ev(ctx)
         raise _Refused(f"no case of rule {rule.where} applies; its conditions: "
                        + "; ".join(f"`{t}`" for t in tried))
@@ -385,6 +390,10 @@ class _Translator:
 
 class _Refused(Exception):
     pass
+
+
+class _Decompose(Exception):
+    """A rule case chose the command's Core ATen decomposition."""
 
 
 def _choose_bounds(plan: Plan, rules: RuleSet):

@@ -34,6 +34,9 @@ def main(argv=None) -> int:
                    help="at the API level, at most this many samples per op and dtype (default "
                         "2; 0 for all): the API level proves commands, the ATen level samples")
     p.add_argument("--no-write", action="store_true", help="print only; keep docs/ unchanged")
+    p.add_argument("--cases", metavar="FILE", type=Path,
+                   help="also write every case's status and reason per target, one JSON line "
+                        "each (FILE gets the level before its suffix with --level both)")
     args = p.parse_args(argv)
     select = (lambda k: re.search(args.ops, k) is not None) if args.ops else None
     targets = tuple(args.targets.split(","))
@@ -48,6 +51,10 @@ def main(argv=None) -> int:
     status = 0
     for level in levels:
         kw = dict(level=level)
+        if args.cases:
+            path = (args.cases if len(levels) == 1
+                    else args.cases.with_name(f"{args.cases.stem}.{level}{args.cases.suffix}"))
+            kw["cases_out"] = path.open("w")
         per_dtype = args.per_dtype
         if level == "api" and per_dtype is None and args.api_per_dtype:
             per_dtype = args.api_per_dtype
@@ -61,6 +68,8 @@ def main(argv=None) -> int:
         else:
             doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), per_dtype,
                              args.jobs, **kw)
+        if args.cases:
+            kw["cases_out"].close()
         print(summary_text(doc))
         if not args.no_write:
             stem = "coverage" if level == "aten" else "coverage-api"

@@ -55,9 +55,10 @@ def _run_entry(args):
 
 
 def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, jobs=1,
-               progress=None, tfjs_backend="cpu", level="aten") -> dict:
+               progress=None, tfjs_backend="cpu", level="aten", cases_out=None) -> dict:
     """Run every case of the selected OpInfo entries, traced at ``level`` ("aten": Core ATen
-    ops, "api": the public commands); returns the results document."""
+    ops, "api": the public commands); returns the results document. ``cases_out`` (a text
+    file) receives one JSON line per case: its id, dtype, status and detail per target."""
     from .cases import op_db
 
     db = op_db()
@@ -80,6 +81,12 @@ def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, 
             results.extend(rs)
             if progress:
                 progress(rs)
+    if cases_out is not None:
+        import json
+
+        for r in sorted(results, key=lambda r: r.id):
+            cases_out.write(json.dumps({"id": r.id, "op": r.op, "dtype": r.dtype,
+                                        "status": r.status, "detail": r.detail}) + "\n")
     doc = aggregate(results, targets, time.perf_counter() - t0, level)
     doc["max_per_dtype"] = max_per_dtype
     return doc
@@ -153,16 +160,22 @@ def api_coverage(seen, targets) -> dict:
 
 
 def core_aten_ops() -> list[str]:
-    """The overloads tagged ``core`` in this torch (the Core ATen opset)."""
+    """The overloads tagged ``core`` in this torch (the Core ATen opset): every registered
+    ``aten::`` operator, not only those some code has touched (``dir(torch.ops.aten)`` lists the
+    packets loaded so far)."""
     import torch
 
-    out = []
-    for name in dir(torch.ops.aten):
-        packet = getattr(torch.ops.aten, name, None)
-        for ov in getattr(packet, "overloads", lambda: [])():
-            op = getattr(packet, ov)
-            if torch.Tag.core in op.tags:
-                out.append(f"aten.{name}.{ov}")
+    out = set()
+    for name in torch._C._dispatch_get_all_op_names():
+        if not name.startswith("aten::"):
+            continue
+        base, _, overload = name[len("aten::"):].partition(".")
+        try:
+            op = getattr(getattr(torch.ops.aten, base), overload or "default")
+        except (AttributeError, RuntimeError):  # registered without a Python binding
+            continue
+        if torch.Tag.core in op.tags:
+            out.add(f"aten.{base}.{overload or 'default'}")
     return sorted(out)
 
 

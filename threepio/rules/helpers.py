@@ -155,6 +155,47 @@ def pair(ctx, x):
     return x * 2 if len(x) == 1 else x
 
 
+def ntuple(ctx, x, n):
+    """An int or a 1- or n-list as an n-list (PyTorch's ``int[n]`` arguments)."""
+    if isinstance(x, int):
+        return [x] * n
+    x = list(x)
+    return x * n if len(x) == 1 else x
+
+
+def pool_windows(ctx, spatial, out_spatial, kernel, stride, padding, dilation):
+    """The windows of a max pool as gather tables over the flattened spatial dims: ``[gather,
+    source, padded]``. ``gather`` lists, output position by output position and kernel offset
+    by offset (row-major), the flat input element each window reads, or ``prod(spatial)`` (an
+    extra -inf slot) where it reads padding; ``source`` the index PyTorch reports for that
+    element: padding reports the window's first in-input element, where PyTorch's kernel starts
+    (so an all -inf window gives its index); ``padded`` whether any window reads padding."""
+    size = math.prod(spatial)
+    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
+    offsets = [[]]
+    for k, d in zip(kernel, dilation):
+        offsets = [o + [j * d] for o in offsets for j in builtins.range(k)]
+    gather, source, padded = [], [], False
+    outs = [[]]
+    for n in out_spatial:
+        outs = [o + [i] for o in outs for i in builtins.range(n)]
+    for o in outs:
+        start = [i * s - p for i, s, p in zip(o, stride, padding)]
+        first = sum(((st + (-st + d - 1) // d * d) if st < 0 else st) * w
+                    for st, d, w in zip(start, dilation, strides))
+        for off in offsets:
+            pos = [st + j for st, j in zip(start, off)]
+            if all(0 <= q < n for q, n in zip(pos, spatial)):
+                flat = sum(q * w for q, w in zip(pos, strides))
+                gather.append(flat)
+                source.append(flat)
+            else:
+                gather.append(size)
+                source.append(first)
+                padded = True
+    return [gather, source, padded]
+
+
 def fail(ctx, reason):
     raise ExprError(f"refused: {reason}")
 
@@ -173,6 +214,6 @@ HELPERS = {
     "perm_swap": perm_swap,
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
-    "pair": pair, "to_each": to_each, "drop_legacy_empty": drop_legacy_empty,
+    "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each, "drop_legacy_empty": drop_legacy_empty,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
 }

@@ -206,10 +206,11 @@ class _Compiler:
             for item in body["cases"]:
                 if not isinstance(item, LineDict):
                     self.fail(body, "cases", "each case is a mapping with 'when' and 'emit'")
-                extra = set(item) - {"when", "emit", "unsupported", "why"}
+                extra = set(item) - {"when", "emit", "unsupported", "decompose", "why"}
                 if extra:
                     self.fail(item, sorted(extra)[0], f"rule {key!r}: a case takes when, emit, "
-                                                      f"unsupported and why, not {sorted(extra)}")
+                                                      f"unsupported, decompose and why, not "
+                                                      f"{sorted(extra)}")
                 cases.append(self.case(item, key))
         else:
             cases.append(self.case(body, key))
@@ -230,16 +231,25 @@ class _Compiler:
                     body.get("values") == "undefined")
 
     def case(self, body: LineDict, key: str) -> Case:
-        has_emit, has_uns = "emit" in body, "unsupported" in body
-        if has_emit == has_uns:
-            self.fail(body, "emit" if has_emit else "when",
-                      f"rule {key!r}: each case needs exactly one of 'emit' or 'unsupported'")
+        kinds = [k for k in ("emit", "unsupported", "decompose") if k in body]
+        if len(kinds) != 1:
+            self.fail(body, kinds[1] if len(kinds) > 1 else "when",
+                      f"rule {key!r}: each case needs exactly one of 'emit', 'unsupported' "
+                      "or 'decompose'")
+        if "decompose" in body:
+            if key.startswith("aten."):
+                self.fail(body, "decompose", f"rule {key!r}: 'decompose' (translate the "
+                          "command's Core ATen decomposition) is for API-level commands")
+            if not isinstance(body["decompose"], str):
+                self.fail(body, "decompose", f"rule {key!r}: 'decompose' takes the reason the "
+                          "decomposition is used, as a string")
         when = body.get("when")
         return Case(self.expr(body, "when", when) if when is not None else None,
                     None if when is None else str(when),
-                    self.expr(body, "emit", body["emit"]) if has_emit else None,
-                    str(body["unsupported"]) if has_uns else None,
-                    body.lines.get("emit", body.lines.get("unsupported", body.line)))
+                    self.expr(body, "emit", body["emit"]) if "emit" in body else None,
+                    str(body["unsupported"]) if "unsupported" in body else None,
+                    body.lines.get(kinds[0], body.line),
+                    str(body["decompose"]) if "decompose" in body else None)
 
     def family(self, rs: RuleSet, parent: LineDict, name: str, fam):
         if not isinstance(fam, LineDict) or "members" not in fam or not (

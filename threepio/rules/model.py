@@ -10,13 +10,16 @@ from .expr import Program, Signature
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """One alternative of a rule: emit ``emit`` when ``when`` holds, or refuse with a reason."""
+    """One alternative of a rule: emit ``emit`` when ``when`` holds, refuse with a reason
+    (``unsupported``), or translate the command's Core ATen decomposition instead
+    (``decompose``, a reason; API-level commands only)."""
 
     when: Program | None
     when_text: str | None
     emit: Program | None
     unsupported: str | None
     line: int
+    decompose: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
