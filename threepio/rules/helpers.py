@@ -214,6 +214,7 @@ HELPERS = {
     "perm_swap": perm_swap,
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
-    "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each, "drop_legacy_empty": drop_legacy_empty,
+    "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each,
+    "drop_legacy_empty": drop_legacy_empty,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
 }
