@@ -499,7 +499,8 @@ import warnings  # noqa: E402
 
 __all__ += ["slice", "reduce", "var", "index", "index_put", "scatter", "masked_scatter"]
 
-_REDUCTIONS = {"any": np.any, "all": np.all, "min": np.min, "max": np.max, "prod": np.prod}
+_REDUCTIONS = {"any": np.any, "all": np.all, "min": np.min, "max": np.max, "prod": np.prod,
+               "sum": np.sum}
 
 
 def slice(x, begin, size):  # noqa: A001 - the command is npx.slice, like tf.slice
@@ -509,7 +510,7 @@ def slice(x, begin, size):  # noqa: A001 - the command is npx.slice, like tf.sli
 
 
 def reduce(fn, x, axes, keepdims=False, dtype=None):
-    """``np.<fn>(x, axis=tuple(axes))`` for fn in any, all, min, max, prod (``axes`` null:
+    """``np.<fn>(x, axis=tuple(axes))`` for fn in any, all, min, max, prod, sum (``axes`` null:
     every axis)."""
     kw = {} if dtype is None else {"dtype": dtype}
     return np.asarray(_REDUCTIONS[fn](np.asarray(x), axis=None if axes is None else tuple(axes),
