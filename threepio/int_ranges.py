@@ -336,6 +336,10 @@ _TRANSFER: dict[str, Callable] = {
     "aten.index_put": lambda x: _join(x.r(0), x.r(2)),
     "aten.masked_fill.Scalar": lambda x: _join(x.r(0), x.r(2)),
     "aten.masked_fill.Tensor": lambda x: _join(x.r(0), x.r(2)),
+    # unique: (values from the input, an inverse index and a count, both bounded by numel)
+    **{k: lambda x: [x.r(0), _index_range(_numel(x, 0)), (0, _numel(x, 0))] for k in (
+        "aten._unique2", "aten._unique", "aten.unique_dim", "aten.unique_consecutive",
+        "aten.unique_dim_consecutive")},
 }
 
 

@@ -614,3 +614,197 @@ def erfc(x):
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"erfc takes a floating array, got {x.dtype}")
     return np.asarray(_erfc64(x.astype(np.float64)), dtype=np.float64).astype(x.dtype)
+
+
+# -- unique part ---------------------------------------------------------------------------------
+# PyTorch's CPU torch.unique sorts with std::sort (libstdc++ introsort: not stable above 16
+# elements), on (value, index) pairs without dim and on row indices with a lexicographic
+# comparator with dim. The sort decides which NaN gets which inverse index, which of -0.0 and
+# 0.0 represents a zero group and, with dim, the order of rows holding NaN (the row comparator
+# sees a NaN as neither less nor greater). `_std_sort` replays libstdc++'s algorithm exactly;
+# it runs only where the order of ties can show (NaN or both zeros), else a stable sort does.
+__all__ += ["unique", "unique_dim", "unique_consecutive"]
+
+
+def _std_sort(a, less):
+    """libstdc++'s std::sort of the list ``a`` in place with the strict comparator ``less``."""
+    n = len(a)
+    if n > 1:
+        _introsort(a, 0, n, 2 * (n.bit_length() - 1), less)
+        if n > 16:
+            _insertion_sort(a, 0, 16, less)
+            for i in range(16, n):
+                _linear_insert(a, i, less)
+        else:
+            _insertion_sort(a, 0, n, less)
+    return a
+
+
+def _introsort(a, first, last, depth, less):
+    while last - first > 16:
+        if depth == 0:
+            _heap_sort(a, first, last, less)
+            return
+        depth -= 1
+        mid, x, z = first + (last - first) // 2, first + 1, last - 1   # median of 3 to first
+        if less(a[x], a[mid]):
+            m = mid if less(a[mid], a[z]) else (z if less(a[x], a[z]) else x)
+        else:
+            m = x if less(a[x], a[z]) else (z if less(a[mid], a[z]) else mid)
+        a[first], a[m] = a[m], a[first]
+        lo, hi = first + 1, last   # unguarded partition around a[first]
+        while True:
+            while less(a[lo], a[first]):
+                lo += 1
+            hi -= 1
+            while less(a[first], a[hi]):
+                hi -= 1
+            if not lo < hi:
+                break
+            a[lo], a[hi] = a[hi], a[lo]
+            lo += 1
+        _introsort(a, lo, last, depth, less)
+        last = lo
+
+
+def _insertion_sort(a, first, last, less):
+    for i in range(first + 1, last):
+        if less(a[i], a[first]):
+            v = a[i]
+            a[first + 1:i + 1] = a[first:i]
+            a[first] = v
+        else:
+            _linear_insert(a, i, less)
+
+
+def _linear_insert(a, last, less):
+    v, nxt = a[last], last - 1
+    while less(v, a[nxt]):
+        a[last] = a[nxt]
+        last, nxt = nxt, nxt - 1
+    a[last] = v
+
+
+def _heap_sort(a, first, last, less):
+    n = last - first
+    for parent in range((n - 2) // 2, -1, -1):   # make_heap
+        _adjust_heap(a, first, parent, n, a[first + parent], less)
+    while last - first > 1:   # sort_heap
+        last -= 1
+        v, a[last] = a[last], a[first]
+        _adjust_heap(a, first, 0, last - first, v, less)
+
+
+def _adjust_heap(a, first, hole, n, v, less):
+    top = child = hole
+    while child < (n - 1) // 2:
+        child = 2 * (child + 1)
+        if less(a[first + child], a[first + child - 1]):
+            child -= 1
+        a[first + hole] = a[first + child]
+        hole = child
+    if n % 2 == 0 and child == (n - 2) // 2:
+        child = 2 * (child + 1)
+        a[first + hole] = a[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and less(a[first + parent], v):
+        a[first + hole] = a[first + parent]
+        hole, parent = parent, (parent - 1) // 2
+    a[first + hole] = v
+
+
+def _ties_show(x, nan_count):
+    """Whether the order of equal elements can show in a float result: at least ``nan_count``
+    NaNs, or both -0.0 and 0.0."""
+    if not np.issubdtype(x.dtype, np.floating) or x.size == 0:
+        return False
+    zero = x == 0
+    neg = np.signbit(x) & zero
+    return bool(np.isnan(x).sum() >= nan_count or (neg.any() and (zero & ~neg).any()))
+
+
+def _runs(order, new, n):
+    """(int64 inverse over the original positions, int64 counts) from the sorted order and the
+    flags of the elements that start a new value."""
+    inverse = np.empty(n, np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    return inverse, np.diff(np.append(starts, n)).astype(np.int64)
+
+
+def unique(x, return_inverse=True, return_counts=True):
+    """``torch._unique2`` on CPU: (sorted values, inverse shaped like ``x``, counts). NaN sorts
+    last and each NaN is a value of its own; ``sorted=False`` sorts too on CPU."""
+    x = np.asarray(x)
+    flat = x.reshape(-1)
+    n = flat.size
+    if _ties_show(flat, 2 if return_inverse else n + 1):
+        isnan, vals = np.isnan(flat).tolist(), flat.tolist()
+        order = np.array(_std_sort(list(range(n)), lambda i, j: (
+            not isnan[i] and isnan[j]) or vals[i] < vals[j]), np.int64)
+    else:
+        order = np.argsort(flat, kind="stable")
+    s = flat[order]
+    new = np.ones(n, bool)
+    new[1:] = s[1:] != s[:-1]   # NaN != NaN: every NaN starts a value
+    inverse, counts = _runs(order, new, n)
+    return (s[new], inverse.reshape(x.shape) if return_inverse else np.zeros(0, np.int64),
+            counts if return_counts else np.zeros(0, np.int64))
+
+
+def _rows(x, dim):
+    """``x`` with ``dim`` first, as [rows, elements per row]."""
+    xt = np.moveaxis(x, dim, 0)
+    return xt, xt.reshape(xt.shape[0], -1 if xt.shape[0] else 0)
+
+
+def unique_dim(x, dim):
+    """``torch.unique_dim`` on CPU: (unique slices along ``dim``, sorted lexicographically with
+    ``<`` and ``>`` as PyTorch's std::sort orders them; int64 inverse over the slices; counts).
+    PyTorch always computes all three."""
+    x = np.asarray(x)
+    xt, rows = _rows(x, dim)
+    r = rows.shape[0]
+    if r == 0:
+        return x.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if _ties_show(rows, 1):
+        def less(a, b):
+            lt, gt = rows[a] < rows[b], rows[a] > rows[b]
+            d = lt | gt
+            k = int(np.argmax(d))
+            return bool(d[k] and lt[k])
+        order = np.array(_std_sort(list(range(r)), less), np.int64)
+    else:   # a consistent order: ties are equal slices, so a stable sort is PyTorch's
+        order = np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(r)
+    s = rows[order]
+    new = np.ones(r, bool)
+    new[1:] = ~np.all(s[1:] == s[:-1], axis=1)   # at::equal: a NaN equals nothing
+    inverse, counts = _runs(order, new, r)
+    out = xt[order][new]
+    return np.moveaxis(out, 0, dim), inverse, counts
+
+
+def unique_consecutive(x, return_inverse=True, return_counts=True, dim=None):
+    """``torch.unique_consecutive`` on CPU: a value (or, with ``dim``, a slice) that equals
+    the previous one joins its run (a NaN equals nothing; -0.0 equals 0.0 and the run keeps the
+    first). Without ``dim`` (or dim 0 of a 1-D tensor) the inverse and counts are empty unless
+    asked for; with ``dim`` PyTorch always computes them."""
+    x = np.asarray(x)
+    if dim is None or (x.ndim == 1 and dim == 0):   # PyTorch's test: dim -1 takes the dim path
+        flat = x.reshape(-1)
+        n = flat.size
+        new = np.ones(n, bool)
+        new[1:] = flat[1:] != flat[:-1]
+        inverse, counts = _runs(np.arange(n), new, n)
+        return (flat[new], inverse.reshape(x.shape) if return_inverse else np.zeros(0, np.int64),
+                counts if return_counts else np.zeros(0, np.int64))
+    dim = dim % x.ndim
+    xt, rows = _rows(x, dim)
+    r = rows.shape[0]
+    if r == 0:
+        return x.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    new = np.ones(r, bool)
+    new[1:] = ~np.all(rows[1:] == rows[:-1], axis=1)
+    inverse, counts = _runs(np.arange(r), new, r)
+    return np.moveaxis(xt[new], 0, dim), inverse, counts

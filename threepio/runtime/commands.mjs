@@ -101,6 +101,7 @@ export const COMMANDS = Object.freeze([
   "tf.tensorScatterUpdate",
   "tf.tile",
   "tf.transpose",
+  "tf.unique",
   "tf.where",
   "tf.zeros",
   "tf.zerosLike",
