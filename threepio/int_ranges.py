@@ -321,6 +321,8 @@ _TRANSFER: dict[str, Callable] = {
     "aten.nonzero": lambda x: _index_range(max(x.shape(0) or (0,), default=0)),
     "aten.searchsorted.Tensor": lambda x: (0, (x.shape(0) or (0,))[-1]),
     "aten.bucketize.Tensor": lambda x: (0, (x.shape(1) or (0,))[-1]),
+    "aten.searchsorted.Scalar": lambda x: (0, (x.shape(0) or (0,))[-1]),
+    "aten.bucketize.Scalar": lambda x: (0, (x.shape(1) or (0,))[-1]),
     "aten.constant_pad_nd": lambda x: _join(x.r(0), x.r(2, "value", 0)),
     "aten.scatter.src": lambda x: _join(x.r(0), x.r(3)),
     "aten.scatter_add": lambda x: _add(x.r(0), _times(x.r(3), _numel(x, 3))),

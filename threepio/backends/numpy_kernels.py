@@ -263,6 +263,37 @@ def sort(x, dim, descending, count=None):
     return np.moveaxis(vals, -1, dim), np.moveaxis(idx.astype(np.int64), -1, dim)
 
 
+def searchsorted(seq, values, right=False, sorter=None, out_dtype="int64"):
+    """``torch.searchsorted`` on CPU: PyTorch's own binary search, step by step, for every
+    value at once. ``seq`` is 1-D (searched for values of any shape) or N-D with the leading
+    dims of ``values`` (row by row); ``sorter`` indexes the last dim of ``seq``. Lower bound:
+    go right unless ``x >= v``; upper bound: unless ``x > v``. A NaN on either side makes the
+    comparison false, so the path (and the result, even for an unsorted sequence) is
+    PyTorch's. Both operands must already have their common dtype."""
+    seq, v = np.asarray(seq), np.asarray(values)
+    v = v.astype(seq.dtype, copy=False)
+    if sorter is not None:
+        seq = np.take_along_axis(seq, np.asarray(sorter).astype(np.int64), axis=-1)
+    n = seq.shape[-1]
+    b = math.prod(seq.shape[:-1])
+    if n == 0 or b == 0 or v.size == 0:
+        return np.zeros(v.shape, out_dtype)
+    rows = seq.reshape(b, n)
+    vals = v.reshape(b, -1)
+    lo = np.zeros(vals.shape, np.int64)
+    hi = np.full(vals.shape, n, np.int64)
+    r = np.arange(rows.shape[0])[:, None]
+    with np.errstate(invalid="ignore"):
+        for _ in range(int(n).bit_length()):
+            mid = lo + ((hi - lo) >> 1)
+            x = rows[r, np.minimum(mid, n - 1)]
+            stop = (x > vals) if right else (x >= vals)
+            active = lo < hi
+            lo = np.where(active & ~stop, mid + 1, lo)
+            hi = np.where(active & stop, mid, hi)
+    return lo.reshape(v.shape).astype(out_dtype)
+
+
 # -- nn part -------------------------------------------------------------------------------------
 # Average pooling (1-3 spatial dims), its 2-D backward, adaptive average pooling, 3-D max
 # pooling with indices, nearest / bilinear upsampling and the embedding backward. Spatial dims

@@ -83,6 +83,7 @@ export const COMMANDS = Object.freeze([
   "tf.round",
   "tf.rsqrt",
   "tf.scatterND",
+  "tf.searchSorted",
   "tf.selu",
   "tf.sigmoid",
   "tf.sign",
