@@ -25,12 +25,11 @@ def test_unknown_op_is_refused_with_position_and_suggestions():
 
 
 def test_refused_case_gives_the_rules_reason():
-    # overlapping windows: TF.js has no exact max-pool indices for them
-    plan = threepio.trace(lambda x: torch.nn.functional.max_pool2d(x, 3, 2, return_indices=True),
-                          (torch.rand(1, 2, 9, 9),))
-    with pytest.raises(TranslationError, match=r"refused by rule tfjs\.yaml:\d+: max-pool indices "
-                                               r"\(for the backward pass\) are mapped for "
-                                               r"non-overlapping windows only"):
+    # a data-dependent shape: TF.js computes nonzero only asynchronously
+    plan = threepio.trace(lambda x: torch.nonzero(x), (torch.rand(3, 4) > 0.5,))
+    with pytest.raises(TranslationError, match=r"refused by rule tfjs/tensor\.yaml:\d+: nonzero "
+                                               r"has a data-dependent shape; TF\.js only "
+                                               r"computes it asynchronously"):
         threepio.translate(plan, "tfjs")
 
 

@@ -204,6 +204,8 @@ class _Translator:
         except _Refused as e:
             raise self.error(index, op, str(e)) from None
         ctx.vars.update(bound)
+        ctx.source_types = {id(self.env[n]): self._types.get(n) for n in op.refs()
+                            if n in self.env}
         ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
         try:
             result = self.apply(ctx, rule)
@@ -226,8 +228,10 @@ class _Translator:
         integer or a threshold): refuse."""
         if self._types is None:
             self._types = self.src.types()
-        outs = [v.type.dtype for v in op.outputs if v.type is not None]
-        if not outs or not all(d == "bool" or d.startswith(("int", "uint")) for d in outs):
+        outs = [v.type.dtype for v in op.outputs if v.type is not None
+                and (v.type.dtype == "bool" or v.type.dtype.startswith(("int", "uint")))
+                and self.uses.get(v.name)]  # a used index, count, mask... (sort's indices)
+        if not outs:
             return
         for n in op.refs():
             t = self._types.get(n)
@@ -455,6 +459,7 @@ class _Ctx:
         self.vars: dict = {}
         self.emitted: list[_Emitted] = []
         self.emitting = True
+        self.source_types: dict = {}  # id of an argument's Sym -> its type in the PyTorch plan
 
     def helper(self, name):
         return HELPERS.get(name)

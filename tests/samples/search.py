@@ -59,6 +59,8 @@ SAMPLES = [
     S(SC, ISEQ, 3, note="int"),
     S(SC, ISEQ, 2.5, note="int-seq-float"),
     S(SC, ISEQ, 2**32 + 3, right=True, note="int-wraps"),
+    S(SC, torch.tensor([-100, -3, 0, 5, 90], dtype=torch.int8), 200, note="int8-wraps"),
+    S(SC, torch.tensor([-100, -3, 0, 5, 90], dtype=torch.int8), 60, note="int8-fits"),
     S(BT, VALS, SEQ, note="ties-inf-nan"),
     S(BT, VALS, SEQ, right=True, out_int32=True, note="right-int32"),
     S(BT, f(2, 3, 4), torch.tensor([-1.0, 0.0, 1.0]), note="3d"),
@@ -73,5 +75,6 @@ SAMPLES = [
 #: TF.js compares 32-bit ints; PyTorch wraps an out-of-range scalar in the sequence's own dtype,
 #: which TF.js cannot tell from an int64 one
 REFUSED = {("tfjs", f"{SC}-int-wraps"): "does not fit int32",
+           ("tfjs", f"{SC}-int8-wraps"): "does not fit the sequence's integer dtype",
            # TF.js has no float64: a float32 rounding can move a value across a boundary
            ("tfjs", f"{SS}-float64-values"): "float32 rounding can change the result"}

@@ -196,6 +196,25 @@ def pool_windows(ctx, spatial, out_spatial, kernel, stride, padding, dilation):
     return [gather, source, padded]
 
 
+def torch_dtype(ctx, x):
+    """The dtype of tensor argument ``x`` in the PyTorch plan (``x.dtype`` is the target's:
+    int8 and float64 are int32 and float32 on TF.js)."""
+    t = ctx.source_types.get(id(x))
+    if t is None:
+        raise ExprError(f"torch_dtype takes a tensor argument of the op, not {x!r}")
+    return t.dtype
+
+
+def fits(ctx, value, dtype):
+    """Whether the number ``value`` is representable in the integer ``dtype`` (floats: always)."""
+    from ..int_ranges import dtype_range
+
+    if category(dtype) != 1:
+        return True
+    lo, hi = dtype_range(dtype)
+    return lo <= value <= hi
+
+
 def fail(ctx, reason):
     raise ExprError(f"refused: {reason}")
 
@@ -215,6 +234,6 @@ HELPERS = {
     "inverse_perm": inverse_perm, "result_type": result_type, "is_float": is_float,
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
     "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each,
-    "drop_legacy_empty": drop_legacy_empty,
+    "drop_legacy_empty": drop_legacy_empty, "torch_dtype": torch_dtype, "fits": fits,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
 }
