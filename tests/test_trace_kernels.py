@@ -3,6 +3,7 @@ CPU flash-attention backward would trace to wrong gradients) and recurrent layer
 oneDNN (whose fused layer no target runs)."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn as nn
 
@@ -37,3 +38,27 @@ def test_an_lstm_traces_to_plain_ops_and_leaves_onednn_as_it_was():
     assert not [op.target for op in plan.ops if "rnn" in op.target]
     assert torch.backends.mkldnn.enabled == before
     assert threepio.check(plan, targets=("numpy", "tf")).ok
+
+
+def test_writes_into_intermediates_and_views_are_traced_out_of_place():
+    """Dropout fills a fresh tensor in place (bernoulli_) and circular padding copies into
+    slices of one: the tracer functionalizes them (bernoulli, slice_scatter) instead of
+    refusing, and the plan gives PyTorch's values."""
+    import torch.nn.functional as F
+
+    x = torch.randn(2, 3, 5)
+    plan = threepio.trace(lambda x: F.pad(x, (1, 2), mode="circular"), (x,))
+    assert "aten.slice_scatter.default" in {op.target for op in plan.ops}
+    assert not any(op.target.split(".")[1].endswith("_") for op in plan.ops)
+    for target in ("numpy", "tf", "tfjs"):
+        report = threepio.check(plan, targets=(target,))
+        assert report.ok, str(report)
+    drop = threepio.trace(lambda x: F.dropout(x, 0.5, training=True), (x,))
+    assert "aten.bernoulli.p" in {op.target for op in drop.ops}
+
+
+def test_a_program_writing_into_its_input_is_refused_with_the_input_named():
+    bn = torch.nn.BatchNorm1d(4).train()
+    with pytest.raises(threepio.TraceError, match=r"writes into its input 'num_batches_tracked' "
+                                                  r"in place .* plans have no mutation"):
+        threepio.trace(bn, (torch.randn(5, 4),))

@@ -259,6 +259,11 @@ def _scatter_reduce(x: _Args) -> Range:
     return None
 
 
+def _draws(low: Range, high: Range) -> Range:
+    """Integers drawn from [low, high)."""
+    return None if low is None or high is None else (low[0], high[1] - 1)
+
+
 def _fill_value(i):
     return lambda x: x.r(i, "fill_value")
 
@@ -331,6 +336,13 @@ _TRANSFER: dict[str, Callable] = {
                                                     _numel(x, 3))),
     "aten.select_scatter": lambda x: _join(x.r(0), x.r(1)),
     "aten.slice_scatter": lambda x: _join(x.r(0), x.r(1)),
+    "aten.copy": lambda x: x.r(1),  # functionalized copy_: src's values in self's shape
+    # random integers: [low, high)
+    "aten.randint.default": lambda x: _draws((0, 0), x.r(0)),
+    "aten.randint.low": lambda x: _draws(x.r(0), x.r(1)),
+    "aten.randint_like.default": lambda x: _draws((0, 0), x.r(1)),
+    "aten.randint_like.low_dtype": lambda x: _draws(x.r(1), x.r(2)),
+    "aten.bernoulli": lambda x: (0, 1),
     "aten.masked_scatter": lambda x: _join(x.r(0), x.r(2)),
     "aten.fmax": lambda x: _join(x.r(0), x.r(1)), "aten.fmin": lambda x: _join(x.r(0), x.r(1)),
     "aten.hardtanh": _same(),

@@ -76,7 +76,10 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     except Exception as e:  # torch raises many kinds; say which program failed and why
         raise TraceError(f"could not trace {name!r} at ATen level: {type(e).__name__}: {e}") \
             from e
-    _functionalize_inplace(gm)
+    try:
+        _functionalize_inplace(gm)
+    except TraceError as e:  # writes into intermediates or through views: functionalize them
+        gm = _retrace_functional(gm, leaves, e, names)
     plan = _to_plan(gm, name, names)
     plan.examples = [t.detach().resolve_conj().resolve_neg().numpy().copy() for t in inputs]
     return plan
@@ -189,6 +192,37 @@ def _functionalize_inplace(gm) -> None:
         node.target = functional
     gm.graph.eliminate_dead_code()
     gm.recompile()
+
+
+def _retrace_functional(gm, leaves, first: TraceError, names: list[str]):
+    """Trace the recorded graph again under ``torch.func.functionalize``, which rewrites
+    mutation of intermediates, and writes through views, as out-of-place ops (``bernoulli_``
+    into ``bernoulli``, ``copy_`` into a slice as ``slice_scatter``). A plan input that is
+    still written to is refused: plans have no mutation."""
+    import torch
+    from torch.fx.experimental.proxy_tensor import make_fx
+
+    try:
+        with _decomposable_kernels():
+            functional = make_fx(torch.func.functionalize(gm, remove="mutations"),
+                                 decomposition_table=_core_decompositions())(
+                *[t.detach() for t in leaves])
+    except Exception:  # functionalization itself failed: the first reason stands
+        raise first from None
+    inputs = {n: k for k, n in enumerate(n for n in functional.graph.nodes
+                                         if n.op == "placeholder")}
+    for node in functional.graph.nodes:
+        if node.op == "call_function" and isinstance(node.target, torch._ops.OpOverload) \
+                and node.target._schema.is_mutable and node.args and node.args[0] in inputs:
+            k = inputs[node.args[0]]
+            what = names[k] if k < len(names) else str(node.args[0])
+            raise TraceError(f"the program writes into its input {what!r} in place (in PyTorch "
+                             "the caller's tensor changes; e.g. a BatchNorm buffer in train "
+                             "mode); threepio plans have no mutation: write to a copy (pass "
+                             "copies of the buffers, as examples/zoo/cnn.py does), return the "
+                             "new value, or trace in eval mode") from None
+    _functionalize_inplace(functional)
+    return functional
 
 
 def _type_of(val) -> TensorType | None:
