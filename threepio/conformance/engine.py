@@ -107,7 +107,8 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
 
                 plan = trace_api(fn, tensors, name=case.op)
             else:
-                plan = trace_aten(fn, tensors, requires_grad=False, name=case.op)
+                plan = trace_aten(fn, tensors, requires_grad=False, name=case.op,
+                                  source_lines=False)
         except Exception as e:
             r.set_all(targets, "untraceable", _first_line(e))
             return r

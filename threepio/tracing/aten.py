@@ -23,14 +23,15 @@ _PLACEMENT_KWARGS = ("device", "layout", "pin_memory", "memory_format", "non_blo
 
 
 def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None = None,
-               requires_grad: bool = True) -> Plan:
+               requires_grad: bool = True, source_lines: bool = True) -> Plan:
     """Trace ``fn(*example_inputs)`` to a Core ATen plan.
 
     ``params`` (for an ``nn.Module``): ``"inputs"`` makes its parameters and buffers plan
     inputs after the example inputs (federated learning sends new weights every round);
     ``"constants"`` embeds them. ``requires_grad``: floating inputs are traced as leaves that
     require grad, so ``torch.autograd.grad`` inside ``fn`` works; pass False for inference-only
-    programs whose ops refuse such inputs (in-place ops on leaves).
+    programs whose ops refuse such inputs (in-place ops on leaves). ``source_lines``: record
+    each op's line of user code for messages (walking the stack costs a little per op).
     """
     import torch
     from torch.fx.experimental.proxy_tensor import make_fx
@@ -70,7 +71,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     try:
         with torch.enable_grad(), _decomposable_kernels():
             gm = make_fx(func, decomposition_table=_core_decompositions(),
-                         record_stack_traces=True)(*leaves)
+                         record_stack_traces=source_lines)(*leaves)
     except TraceError:
         raise
     except Exception as e:  # torch raises many kinds; say which program failed and why
