@@ -324,6 +324,12 @@ _TRANSFER: dict[str, Callable] = {
     "aten.randint.low": lambda x: (x.arg(0, "low"), x.arg(1, "high") - 1),
     "aten.randint.default": lambda x: (0, x.arg(0, "high") - 1),
     "aten.nonzero": lambda x: _index_range(max(x.shape(0) or (0,), default=0)),
+    # nonzero_static: coordinates (bounded by the largest dim) or the fill value
+    "aten.nonzero_static": lambda x: _join(_index_range(max(x.shape(0) or (0,), default=0)),
+                                           x.r(2, "fill_value", -1)),
+    "aten.put": lambda x: (_add(x.r(0), _times(x.r(2), _numel(x, 2)))
+                           if x.arg(3, "accumulate", False) else _join(x.r(0), x.r(2))),
+    "aten.empty_permuted": lambda x: (0, 0),
     "aten.searchsorted.Tensor": lambda x: (0, (x.shape(0) or (0,))[-1]),
     "aten.bucketize.Tensor": lambda x: (0, (x.shape(1) or (0,))[-1]),
     "aten.searchsorted.Scalar": lambda x: (0, (x.shape(0) or (0,))[-1]),

@@ -839,3 +839,87 @@ def unique_consecutive(x, return_inverse=True, return_counts=True, dim=None):
     new[1:] = ~np.all(rows[1:] == rows[:-1], axis=1)
     inverse, counts = _runs(np.arange(r), new, r)
     return np.moveaxis(xt[new], 0, dim), inverse, counts
+
+
+# -- segment part --------------------------------------------------------------------------------
+# segment_reduce, put and nonzero_static as PyTorch's CPU kernels compute them: segments reduced
+# element by element in order from the initial value, put's writes in index order (the last
+# duplicate wins; accumulate adds each), nonzero_static's row-major coordinates cut or padded.
+__all__ += ["segment_reduce", "put", "nonzero_static"]
+
+
+def segment_reduce(data, reduce, lengths=None, offsets=None, axis=0, initial=None):
+    """``torch.segment_reduce`` on CPU: segment ``s`` of row ``b`` covers positions
+    ``[start, end)`` of ``axis`` (``lengths``: consecutive from 0; ``offsets``: between
+    neighbours); each output element starts from ``initial`` (or max -inf, min inf, sum and
+    mean 0, prod 1) and takes the segment's elements in order: max/min keep the running value
+    unless the element is NaN (then it) or beats it strictly, sum/mean add, prod multiplies.
+    mean divides a non-NaN result by the length; an empty segment's mean is ``initial``, or
+    NaN without one."""
+    x = np.asarray(data)
+    dt = x.dtype
+    if lengths is not None:
+        ln = np.asarray(lengths).astype(np.int64)
+        ends = np.cumsum(ln, axis=-1)
+        starts = ends - ln
+    else:
+        off = np.asarray(offsets).astype(np.int64)
+        starts, ends = off[..., :-1], off[..., 1:]
+    axis = axis % x.ndim
+    outer = math.prod(x.shape[:axis])
+    inner = math.prod(x.shape[axis + 1:])
+    segs = starts.shape[-1]
+    x3 = x.reshape(outer, x.shape[axis], inner)
+    starts, ends = starts.reshape(outer, segs), ends.reshape(outer, segs)
+    default = {"max": -np.inf, "min": np.inf, "sum": 0, "mean": 0, "prod": 1}[reduce]
+    out = np.empty((outer, segs, inner), dt)
+    with np.errstate(all="ignore"):
+        for b in range(outer):
+            for s in range(segs):
+                r = np.full(inner, default if initial is None else initial, dt)
+                for j in range(int(starts[b, s]), int(ends[b, s])):
+                    v = x3[b, j]
+                    if reduce == "max":
+                        r = np.where(np.isnan(v) | (r < v), v, r)
+                    elif reduce == "min":
+                        r = np.where(np.isnan(v) | (v < r), v, r)
+                    elif reduce == "prod":
+                        r = (r * v).astype(dt)
+                    else:
+                        r = (r + v).astype(dt)
+                n = int(ends[b, s] - starts[b, s])
+                if reduce == "mean":
+                    if n == 0 and initial is None:
+                        r = np.full(inner, np.nan, dt)
+                    elif n > 0:
+                        r = np.where(np.isnan(r), r, r / np.asarray(n, dt)).astype(dt)
+                out[b, s] = r
+    return out.reshape(x.shape[:axis] + (segs,) + x.shape[axis + 1:])
+
+
+def put(x, index, source, accumulate=False):
+    """``torch.put``: a copy of ``x`` whose flat positions ``index`` (negative: from the end)
+    take the elements of ``source`` in order, so the last duplicate wins; ``accumulate`` adds
+    every one in order (bool: or)."""
+    x = np.asarray(x)
+    y = np.array(x, copy=True).reshape(-1)
+    idx = np.asarray(index).astype(np.int64).reshape(-1)
+    idx = np.where(idx < 0, idx + y.size, idx)
+    src = np.asarray(source).reshape(-1).astype(x.dtype)
+    if accumulate:
+        np.add.at(y, idx, src)
+    elif idx.size:
+        _, first = np.unique(idx[::-1], return_index=True)
+        last = idx.size - 1 - first
+        y[idx[last]] = src[last]
+    return y.reshape(x.shape)
+
+
+def nonzero_static(x, size, fill_value=-1):
+    """``torch.nonzero_static``: the int64 coordinates of the nonzero elements (NaN counts) in
+    row-major order, the first ``size`` of them, padded to ``size`` rows with ``fill_value``."""
+    x = np.asarray(x)
+    coords = np.argwhere(x).astype(np.int64)[:size]
+    out = np.full((size, x.ndim), fill_value, np.int64)
+    out[:coords.shape[0]] = coords
+    return out

@@ -236,4 +236,6 @@ HELPERS = {
     "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each,
     "drop_legacy_empty": drop_legacy_empty, "torch_dtype": torch_dtype, "fits": fits,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
+    # row-major strides (in elements) of a shape: unravelling a flat index
+    "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }
