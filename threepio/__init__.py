@@ -14,6 +14,7 @@ from __future__ import annotations
 from .errors import (
     BackendUnavailable,
     ExecutionError,
+    GuardError,
     PlanFormatError,
     PlanInputError,
     PlanLintError,
@@ -22,15 +23,15 @@ from .errors import (
     TraceError,
     TranslationError,
 )
-from .ir import Cast, Constant, DType, Op, Plan, Ref, TensorType, Value
+from .ir import Cast, Constant, DType, Guard, Op, Plan, Ref, TensorType, Value
 
 __version__ = "0.1.0"
 
 __all__ = [
     "trace", "translate", "run", "check", "load", "Plan", "Op", "Value", "Ref", "DType",
-    "Constant", "Cast", "TensorType", "ThreepioError", "PlanFormatError", "PlanLintError",
+    "Constant", "Cast", "Guard", "TensorType", "ThreepioError", "PlanFormatError", "PlanLintError",
     "RuleFileError", "TranslationError", "TraceError", "PlanInputError", "ExecutionError",
-    "BackendUnavailable",
+    "GuardError", "BackendUnavailable",
 ]
 
 

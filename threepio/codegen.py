@@ -327,6 +327,11 @@ def render(plan: Plan, emit: str = "module", *, tf_function: bool = False) -> st
         raise CodegenError(f"render() takes a Plan, got {type(plan).__name__}")
     if emit not in EMITS:
         raise CodegenError(f"unknown emit {emit!r}; expected one of {', '.join(EMITS)}")
+    if plan.guards:
+        raise CodegenError(f"plan {plan.name!r} has {len(plan.guards)} guard(s) (conditions "
+                           "read from the data while tracing, e.g. "
+                           f"{plan.guards[0].message!r}); generated code does not check them: "
+                           "run the plan with threepio.run or runtime/executor.mjs, which do")
     want = ("tfjs",) if emit == "module" else ("tf", "numpy")
     if plan.namespace not in want:
         raise CodegenError(

@@ -74,6 +74,9 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
             error = e
     if sub is None:
         raise error
+    if sub.guards:
+        raise NotDecomposable(f"its decomposition reads values from the data "
+                              f"({sub.guards[0].message}): the graph depends on the values")
     got = [sub.types()[r.name] for r in sub.outputs]
     want = [v.type for v in op.outputs]
     if got != want:

@@ -47,5 +47,10 @@ class ExecutionError(ThreepioError):
     """An op failed while a backend executed it; the message names the op and its source line."""
 
 
+class GuardError(ExecutionError):
+    """A plan's guard did not hold: the inputs take a branch PyTorch did not take when the plan
+    was traced (a value its code read, e.g. a validity check); trace again with such inputs."""
+
+
 class BackendUnavailable(ThreepioError):
     """A backend's framework (TensorFlow, Node with TF.js...) is not installed or not runnable."""

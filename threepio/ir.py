@@ -1,11 +1,17 @@
 """The plan IR: a small, closed representation of a traced or translated program.
 
-A :class:`Plan` has four kinds of node, printed one per line:
+A :class:`Plan` has five kinds of node, printed one per line:
 
 * inputs     ``%x: f32[64,784]``               values the caller passes, in order
 * constants  ``%c0 = constant f32[] "AACAPw=="`` tensors embedded in the plan
 * calls      ``%h = tf.matMul(%x, %w, false, true)``  one command of the plan's namespace
+* guards     ``guard %ok "var has no negative entry"``  conditions the runtime enforces
 * outputs    ``return (%loss, %w1_next)``
+
+A guard is a bool value that must be true everywhere: a condition PyTorch read from the data
+while tracing (``if torch.any(var < 0): raise``), which the plan is specialised to. Runners
+raise :class:`~threepio.errors.GuardError` when it does not hold, so a plan never silently
+computes a branch PyTorch would not have taken.
 
 Every value carries a :class:`TensorType` (dtype and static shape) when it is known; values
 introduced inside a multi-command expansion may carry none. Calls record where they came from
@@ -138,6 +144,14 @@ class Cast:
 
 
 @dataclass(slots=True)
+class Guard:
+    """A bool value the runtime checks is true in every element, and what it means."""
+
+    ref: Ref
+    message: str
+
+
+@dataclass(slots=True)
 class Plan:
     """A traced or translated program. See the module docstring for the node kinds."""
 
@@ -152,6 +166,7 @@ class Plan:
     examples: list | None = field(default=None, compare=False, repr=False)
     #: what the layout pass did: {"transposes": after, "before": before} (threepio.layout)
     layout: dict | None = field(default=None, compare=False, repr=False)
+    guards: list[Guard] = field(default_factory=list)
 
     # -- queries -----------------------------------------------------------------------------
     def values(self) -> Iterator[Value]:
@@ -188,6 +203,8 @@ class Plan:
             op.args = tuple(map_refs(a, ref) for a in op.args)
             op.kwargs = {k: map_refs(a, ref) for k, a in op.kwargs.items()}
         self.outputs = [ref(r) for r in self.outputs]
+        for g in self.guards:
+            g.ref = ref(g.ref)
         for c in self.casts:
             c.value = mapping.get(c.value, c.value)
         return self
@@ -222,6 +239,9 @@ class Plan:
         for i, r in enumerate(self.outputs):
             if r.name not in defined:
                 problems.append(f"output {i}: %{r.name} is not defined")
+        for i, g in enumerate(self.guards):
+            if g.ref.name not in defined:
+                problems.append(f"guard {i}: %{g.ref.name} is not defined")
         if problems:
             from .plan_text import format_plan
 

@@ -72,7 +72,8 @@ def optimize_layout(plan: Plan, spec: LayoutSpec) -> Plan:
                for op in plan.ops):     # nothing to sink or fold (an MLP): skip the pass
         plan.layout = {"transposes": before, "before": before}
         return plan
-    saved = (list(plan.ops), list(plan.outputs), [(c, c.value) for c in plan.casts])
+    saved = (list(plan.ops), list(plan.outputs), [(c, c.value) for c in plan.casts],
+             [(g, g.ref) for g in plan.guards])
     p = _Pass(plan, spec)
     p.run()
     if count_transposes(plan, spec) > before or (count_transposes(plan, spec) == before
@@ -80,6 +81,8 @@ def optimize_layout(plan: Plan, spec: LayoutSpec) -> Plan:
         plan.ops, plan.outputs = saved[0], saved[1]
         for c, v in saved[2]:
             c.value = v
+        for g, r in saved[3]:
+            g.ref = r
     elif p.renames:
         plan.rename(p.renames)
     plan.layout = {"transposes": count_transposes(plan, spec), "before": before}
@@ -166,6 +169,8 @@ class _Pass:
         self.plan.outputs = [Ref(self.alias.get(r.name, r.name)) for r in self.plan.outputs]
         for c in self.plan.casts:   # a dtype note follows its value to the name that remains
             c.value = self.alias.get(c.value, c.value)
+        for g in self.plan.guards:
+            g.ref = Ref(self.alias.get(g.ref.name, g.ref.name))
         self.drop_dead()
 
     def visit(self, op: Op) -> list[Op]:
@@ -312,6 +317,7 @@ class _Pass:
         """Remove transposes and reshapes nobody reads (the pass's leftovers)."""
         layout_ops = (self.spec.transpose, self.spec.reshape)
         uses: dict[str, int] = {r.name: 1 for r in self.plan.outputs}
+        uses.update({g.ref.name: 1 for g in self.plan.guards})
         reads = [_refs_of(op) for op in self.plan.ops]
         for names in reads:
             for n in names:

@@ -32,6 +32,7 @@ from .ir import (
     Cast,
     Constant,
     DType,
+    Guard,
     Op,
     Plan,
     Ref,
@@ -86,6 +87,8 @@ def to_dict(plan: Plan) -> dict:
     }
     if plan.layout is not None:
         d["layout"] = dict(plan.layout)
+    if plan.guards:
+        d["guards"] = [{"value": g.ref.name, "message": g.message} for g in plan.guards]
     for op in plan.ops:
         o = {"target": op.target, "args": encode_arg(list(op.args)),
              "kwargs": {k: encode_arg(v) for k, v in op.kwargs.items()},
@@ -208,6 +211,9 @@ class _Reader:
                                    self.field(c, "to", str, w), self.field(c, "checked", bool, w),
                                    self.field(c, "reason", str, w),
                                    None if bounds is None else tuple(bounds)))
+        for i, g in enumerate(self.field(d, "guards", list, "top level", [])):
+            plan.guards.append(Guard(Ref(self.field(g, "value", str, f"guard {i}")),
+                                     self.field(g, "message", str, f"guard {i}")))
         layout = self.field(d, "layout", (dict, type(None)), "top level", None)
         if layout is not None:
             if not all(isinstance(layout.get(k), int) for k in ("transposes", "before")):

@@ -24,7 +24,19 @@ from functools import cache
 from pathlib import Path
 
 from .errors import PlanFormatError
-from .ir import DTYPE_LONG, FORMAT_VERSION, Cast, Constant, DType, Op, Plan, Ref, TensorType, Value
+from .ir import (
+    DTYPE_LONG,
+    FORMAT_VERSION,
+    Cast,
+    Constant,
+    DType,
+    Guard,
+    Op,
+    Plan,
+    Ref,
+    TensorType,
+    Value,
+)
 
 _WORD = re.compile(r"[A-Za-z0-9_./:<>+\-]+\Z")
 
@@ -81,6 +93,7 @@ def format_plan(plan: Plan) -> str:
         lines += [f"%{c.name} = constant {c.type} {json.dumps(encode_data(c.data, c.type))}"
                   for c in plan.constants]
     lines += [format_op(op) for op in plan.ops]
+    lines += [f"guard {g.ref} {json.dumps(g.message)}" for g in plan.guards]
     lines.append("return " + ", ".join(str(r) for r in plan.outputs))
     return "\n".join(lines) + "\n"
 
@@ -178,6 +191,8 @@ def parse_plan(text: str, filename: str = "<string>") -> Plan:
             elif kind == "ret":
                 plan.outputs = [Ref(str(r)[1:]) for r in ch if r is not None]
                 ret_seen = True
+            elif kind == "guard_decl":
+                plan.guards.append(Guard(Ref(str(ch[0])[1:]), _string(ch[1])))
         except (ValueError, KeyError) as e:
             raise PlanFormatError(f"{filename}:{lineno}: {e}") from None
     if plan is None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import TranslationError
 from .int_ranges import dtype_range
-from .ir import Cast, Constant, Op, Plan, Ref, TensorType, Value, map_refs
+from .ir import Cast, Constant, Guard, Op, Plan, Ref, TensorType, Value, map_refs
 from .plan_text import format_op
 from .rules.expr import ExprError, truth
 from .rules.helpers import HELPERS
@@ -63,7 +63,7 @@ class _Translator:
         for op in plan.ops:
             for n in op.refs():
                 self.uses[n] = self.uses.get(n, 0) + 1
-        for r in plan.outputs:
+        for r in [*plan.outputs, *(g.ref for g in plan.guards)]:
             self.uses[r.name] = self.uses.get(r.name, 0) + 1
         self._consts: dict = {}
 
@@ -186,6 +186,8 @@ class _Translator:
         for i, op in enumerate(self.src.ops):
             self.op(i, op)
         self.out.outputs = [Ref(self.env[r.name].value.name) for r in self.src.outputs]
+        self.out.guards = [Guard(Ref(self.env[g.ref.name].value.name), g.message)
+                           for g in self.src.guards]
         return self.out
 
     def op(self, index: int, op: Op):

@@ -9,7 +9,9 @@ anything else) and how arrays enter and leave the framework.
 
 from __future__ import annotations
 
-from ..errors import ExecutionError, ThreepioError
+import numpy as np
+
+from ..errors import ExecutionError, GuardError, ThreepioError
 from ..ir import DType, Plan, Ref
 from ..plan_text import format_op
 
@@ -51,13 +53,15 @@ class Interpreter:
             return outs, {k: self.to_numpy(v) for k, v in values.items()}
         return outs
 
-    def execute(self, plan: Plan, natives, keep_all: bool = False):
-        """The loop on native values; returns native outputs (and every value with keep_all)."""
+    def execute(self, plan: Plan, natives, keep_all: bool = False, guards: str = "check"):
+        """The loop on native values; returns native outputs (and every value with keep_all).
+        ``guards``: "check" raises for a guard that does not hold; "return" appends the guard
+        values to the outputs (a compiled function checks them outside)."""
         env = {v.name: a for v, a in zip(plan.inputs, natives)}
         for c in plan.constants:
             env[c.name] = self.to_native(c.data, c.type)
         last = {} if keep_all else _last_uses(plan)
-        keep = {r.name for r in plan.outputs}
+        keep = {r.name for r in plan.outputs} | {g.ref.name for g in plan.guards}
         values = dict(env) if keep_all else {}
 
         def arg(a):
@@ -91,7 +95,18 @@ class Interpreter:
             for name in last.get(i, ()):
                 if name not in keep:
                     env.pop(name, None)
-        return [env[r.name] for r in plan.outputs], values
+        outs = [env[r.name] for r in plan.outputs]
+        if guards == "return":
+            return outs + [env[g.ref.name] for g in plan.guards], values
+        self.check_guards(plan, [env[g.ref.name] for g in plan.guards])
+        return outs, values
+
+    def check_guards(self, plan: Plan, values) -> None:
+        """Raise :class:`GuardError` for the first guard that is not true everywhere."""
+        for g, v in zip(plan.guards, values):
+            if not np.all(self.to_numpy(v)):
+                raise GuardError(f"plan {plan.name!r}: guard %{g.ref.name} does not hold: "
+                                 f"{g.message}")
 
 
 def _last_uses(plan: Plan) -> dict[int, list[str]]:

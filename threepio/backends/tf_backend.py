@@ -58,6 +58,10 @@ class TfInterpreter(Interpreter):
         key = id(plan)
         fn = self._functions.get(key)
         if fn is None or fn[0] is not plan:
-            f = self.tf.function(lambda *xs: super(TfInterpreter, self).execute(plan, xs)[0])
+            f = self.tf.function(
+                lambda *xs: super(TfInterpreter, self).execute(plan, xs, guards="return")[0])
             fn = self._functions[key] = (plan, f)
-        return list(fn[1](*natives)), {}
+        outs = list(fn[1](*natives))
+        n = len(plan.outputs)
+        self.check_guards(plan, outs[n:])
+        return outs[:n], {}

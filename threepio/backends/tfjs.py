@@ -27,7 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ExecutionError, PlanFormatError, PlanInputError
+from ..errors import (
+    BackendUnavailable,
+    ExecutionError,
+    GuardError,
+    PlanFormatError,
+    PlanInputError,
+)
 from ..ir import Plan
 from ..plan_json import dumps
 
@@ -177,7 +183,8 @@ class TfjsWorker:
                 self._died("was interrupted")
                 raise
             if not reply.get("ok"):
-                error = PlanInputError if reply.get("kind") == "input" else ExecutionError
+                error = {"input": PlanInputError, "guard": GuardError}.get(reply.get("kind"),
+                                                                          ExecutionError)
                 err = error(f"TF.js ({self.backend}): {reply.get('error')}")
                 err.op_index = reply.get("op_index")
                 raise err

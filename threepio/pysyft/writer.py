@@ -142,6 +142,11 @@ def tfjs_role(plan: Plan):
     if plan.namespace != "tfjs":
         raise TranslationError(f"plan {plan.name!r} is a {plan.namespace} plan; a syft.js role "
                                "holds a tfjs plan", target=TARGET)
+    if plan.guards:
+        raise TranslationError(f"plan {plan.name!r} has guards (conditions read from the data "
+                               f"while tracing: {plan.guards[0].message}); a syft.js role has "
+                               "no way to check them, so it would run other data silently "
+                               "wrong: remove the data-dependent branch", target=TARGET)
     return _RoleWriter(plan.lint()).build()
 
 

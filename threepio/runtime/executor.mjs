@@ -35,7 +35,8 @@
  *       The lookup loadPlan uses (`__proto__`, `constructor` and `prototype` are refused).
  *
  * Errors are plain Error objects with a `kind`: 'load' (bad plan), 'input' (inputs do not match
- * the plan) or 'op' (an op failed; the message starts
+ * the plan), 'guard' (a condition the plan was traced under does not hold for these inputs:
+ * the message says which) or 'op' (an op failed; the message starts
  * `while executing op <i> %out = tf.xxx(...) (src: <source>): ` and the error carries `opIndex`).
  *
  * Constants are base64 little-endian bytes: a little-endian host is assumed (every platform
@@ -203,8 +204,15 @@ export function loadPlan(tf, planJson, { allow = COMMANDS } = {}) {
   for (const name of outputs) {
     if (!defined.has(name)) throw fail('load', `output %${name} is not defined`);
   }
-  // Each op output that is not a plan output is freed after its last use (or at once if unused).
-  const keep = new Set(outputs);
+  const guards = p.guards || [];
+  for (const g of guards) {
+    if (!g || typeof g.value !== 'string' || typeof g.message !== 'string' || !defined.has(g.value)) {
+      throw fail('load', `guard ${JSON.stringify(g)}: needs a defined "value" and a "message"`);
+    }
+  }
+  // Each op output that is not a plan output (or a guard) is freed after its last use (or at
+  // once if unused); guards are checked, and freed, when the ops are done.
+  const keep = new Set([...outputs, ...guards.map((g) => g.value)]);
   for (const op of ops) {
     for (const name of op.outputs) {
       if (!keep.has(name)) ops[lastUse.has(name) ? lastUse.get(name) : op.index].frees.push(name);
@@ -228,7 +236,7 @@ export function loadPlan(tf, planJson, { allow = COMMANDS } = {}) {
     throw e;
   }
   return {
-    name: p.name, inputs, constants, ops, outputs,
+    name: p.name, inputs, constants, ops, outputs, guards,
     dispose() { for (const t of constants.values()) t.dispose(); constants.clear(); },
   };
 }
@@ -328,6 +336,16 @@ export function runPlan(tf, compiled, inputs, { keepAll = false } = {}) {
   } catch (e) {
     for (const name of [...env.keys()]) release(name);
     throw e;
+  }
+  // Guards: conditions PyTorch read from the data while tracing; the plan holds only where
+  // they are true (anything else would be a silently different branch).
+  const failed = compiled.guards.find((g) => !env.get(g.value).dataSync().every((v) => v));
+  const outs = new Set(compiled.outputs);
+  for (const g of compiled.guards) if (!outs.has(g.value) && env.has(g.value)) release(g.value);
+  if (failed) {
+    for (const name of [...env.keys()]) release(name);
+    throw fail('guard', `plan ${compiled.name}: guard %${failed.value} does not hold: `
+      + `${failed.message}`, { guard: failed.value });
   }
   // A constant returned as an output is cloned, so the caller may dispose what it gets.
   const consts = new Set(compiled.constants.values());

@@ -12,7 +12,7 @@
  *       -> {"ok":true,"outputs":[desc],"values":{name:desc} (keep_all only),"ms":T} + payload
  *   {"cmd":"free","plan_id":N}                         -> {"ok":true}
  *   {"cmd":"info"}                                     -> {"ok":true,"backend","version",...}
- *   any failure -> {"ok":false,"error":"message","kind":"load|input|op|request","op_index":i|null}
+ *   any failure -> {"ok":false,"error":"message","kind":"load|input|guard|op|request","op_index":i|null}
  *
  * `ms` is the time from starting the plan to having every output's data. stdout carries frames
  * only: console output (tfjs prints a banner in Node) and stray stdout writes go to stderr.

@@ -16,7 +16,7 @@ import os
 import warnings
 
 from ..errors import TraceError
-from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value, fresh_name
+from ..ir import Constant, DType, Guard, Op, Plan, Ref, TensorType, Value, fresh_name
 
 # kwargs that only place or lay out memory on the CPU; they do not change values
 _PLACEMENT_KWARGS = ("device", "layout", "pin_memory", "memory_format", "non_blocking")
@@ -71,7 +71,9 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
     try:
         with torch.enable_grad(), _decomposable_kernels():
             gm = make_fx(func, decomposition_table=_core_decompositions(),
-                         record_stack_traces=source_lines)(*leaves)
+                         record_stack_traces=source_lines,
+                         _error_on_data_dependent_ops=False)(*leaves)
+            guards = _guards_from_reads(gm, leaves, name)
     except TraceError:
         raise
     except Exception as e:  # torch raises many kinds; say which program failed and why
@@ -81,7 +83,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
         _functionalize_inplace(gm)
     except TraceError as e:  # writes into intermediates or through views: functionalize them
         gm = _retrace_functional(gm, leaves, e, names)
-    plan = _to_plan(gm, name, names)
+    plan = _to_plan(gm, name, names, guards)
     plan.examples = [t.detach().resolve_conj().resolve_neg().numpy().copy() for t in inputs]
     return plan
 
@@ -195,6 +197,86 @@ def _functionalize_inplace(gm) -> None:
     gm.recompile()
 
 
+def _guards_from_reads(gm, leaves, name: str) -> list[str]:
+    """Turn each bool or int the program read from its data while tracing (``bool(t)``,
+    ``t.item()``, ``torch.equal``: the plan is specialised to what they returned) into a guard:
+    a bool tensor the runtime checks, appended to the graph's outputs. Returns their messages;
+    ``_to_plan`` makes that many last outputs guards. A read after a random draw is refused
+    (the value seen while tracing cannot be reproduced to state the condition)."""
+    import torch
+
+    reads = [n for n in gm.graph.nodes if n.op == "call_function"
+             and isinstance(n.target, torch._ops.OpOverload)
+             and torch.Tag.data_dependent_output in n.target.tags
+             and not isinstance(n.meta.get("val"), torch.Tensor)]
+    if not reads:
+        return []
+    for n in gm.graph.nodes:
+        if n.op == "call_function" and isinstance(n.target, torch._ops.OpOverload) \
+                and torch.Tag.nondeterministic_seeded in n.target.tags:
+            raise TraceError(f"could not trace {name!r} at ATen level: it reads a value from "
+                             f"its data ({reads[0].target}) and draws random numbers "
+                             f"({n.target}); the plan cannot state the condition it was traced "
+                             "under")
+    wanted = set(reads) | {a for n in reads for a in n.args if isinstance(a, torch.fx.Node)}
+    seen: dict = {}
+
+    class _Record(torch.fx.Interpreter):
+        def run_node(self, n):
+            out = super().run_node(n)
+            if n in wanted:
+                seen[n] = out
+            return out
+
+    with torch.no_grad():
+        _Record(gm).run(*[t.detach() for t in leaves])
+    aten = torch.ops.aten
+    g = gm.graph
+
+    anchor = [None]
+
+    def call(op, args):   # inserted after the read, in order
+        with g.inserting_after(anchor[0]):
+            node = g.call_function(op, args)
+        anchor[0] = node
+        node.meta["val"] = op(*[seen[x] if isinstance(x, torch.fx.Node) else x for x in args])
+        seen[node] = node.meta["val"]
+        return node
+
+    conds = []
+    for n in reads:
+        v = seen[n]
+        anchor[0] = n
+        if n.target is aten._local_scalar_dense.default and isinstance(v, (bool, int)):
+            t = n.args[0]
+            if isinstance(v, bool):
+                c = t if v else call(aten.logical_not.default, (t,))
+            else:
+                c = call(aten.eq.Scalar, (t, v))
+            what = f"a value the program read from its data (%{t.name}) is {v!r}"
+        elif n.target is aten.equal.default and isinstance(v, bool):
+            a, b = n.args
+            if seen[a].shape != seen[b].shape:
+                continue  # unequal shapes: always False, whatever the values
+            c = call(aten.all.default, (call(aten.eq.Tensor, (a, b)),))
+            c = c if v else call(aten.logical_not.default, (c,))
+            what = f"torch.equal(%{a.name}, %{b.name}) is {v}"
+        else:  # a float: another framework's rounding would fail an exact guard
+            raise TraceError(f"could not trace {name!r} at ATen level: it reads a "
+                             f"{type(v).__name__} ({v!r}) from its data with {n.target}; "
+                             "threepio guards only bool and int reads exactly: keep the value "
+                             "a tensor (torch.where instead of if, no .item())")
+        src = _source(n)
+        conds.append((c, what + (f" (read at {src})" if src else "")
+                      + ", as when the plan was traced (it holds that branch only)"))
+    out = next(n for n in g.nodes if n.op == "output")
+    out.args = ((out.args[0], *[c for c, _ in conds]),)
+    for n in reads:
+        g.erase_node(n)
+    gm.recompile()
+    return [m for _, m in conds]
+
+
 def _retrace_functional(gm, leaves, first: TraceError, names: list[str]):
     """Trace the recorded graph again under ``torch.func.functionalize``, which rewrites
     mutation of intermediates, and writes through views, as out-of-place ops (``bernoulli_``
@@ -248,7 +330,7 @@ def _source(node) -> str | None:
     return None
 
 
-def _to_plan(gm, name: str, input_names: list[str]) -> Plan:
+def _to_plan(gm, name: str, input_names: list[str], guards: list[str] = ()) -> Plan:
     import operator
 
     import torch
@@ -315,4 +397,7 @@ def _to_plan(gm, name: str, input_names: list[str]) -> Plan:
                 if not isinstance(o, torch.fx.Node):
                     raise TraceError(f"output {i} of {name!r} is {o!r}, not a tensor")
                 plan.outputs.append(env[o])
+            if guards:  # the last outputs are the guards' conditions
+                plan.guards = [Guard(r, m) for r, m in zip(plan.outputs[-len(guards):], guards)]
+                plan.outputs = plan.outputs[:-len(guards)]
     return plan.lint()
