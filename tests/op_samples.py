@@ -144,6 +144,10 @@ SAMPLES = [
     S("aten.gather.default", f(3, 4), 1, i(3, 2, lo=0, hi=4)),
     S("aten.gather.default", f(2, 3, 4), -1, i(2, 3, 5, lo=0, hi=4), note="3d"),
     S("aten.gather.default", f(5), 0, i(5, 0, lo=0, hi=4), note="empty-index"),
+    S("aten.gather.default", f(4, 3, 5), 0, i(2, 3, 4, lo=0, hi=4), note="dim0-smaller"),
+    S("aten.gather.default", f(2, 6, 3), 1, i(2, 9, 2, lo=0, hi=6), note="middle-dim"),
+    S("aten.gather.default", i(3, 4), 0, i(5, 4, lo=0, hi=3), note="int64-dim0"),
+    S("aten.gather.default", torch.tensor(2.5), 0, torch.tensor(0), note="0d"),
     S("aten.scatter.value", torch.zeros(4, 5), 1, i(4, 1, lo=0, hi=5), -1.0),
     # convolution and pooling
     S("aten.convolution.default", IMG, W33, f(5), [1, 1], [1, 1], [1, 1], False, [0, 0], 1),

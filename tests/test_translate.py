@@ -33,12 +33,20 @@ def test_refused_case_gives_the_rules_reason():
         threepio.translate(plan, "tfjs")
 
 
-def test_gather_outside_the_exact_form_is_refused_with_reason():
-    plan = threepio.trace(lambda x, i: torch.gather(x, 0, i),
+def test_scatter_outside_the_exact_form_is_refused_with_reason():
+    plan = threepio.trace(lambda x, i: torch.scatter(x, 0, i, 1.5),
                           (torch.rand(3, 4), torch.zeros(2, 4, dtype=torch.int64)))
     with pytest.raises(TranslationError,
-                       match=r"refused by rule tfjs\.yaml:\d+: tf\.gather takes whole slices"):
+                       match=r"refused by rule tfjs\.yaml:\d+: only scattering one value per "
+                             r"row along the last dim"):
         threepio.translate(plan, "tfjs")
+
+
+def test_gather_along_any_dim_translates_exactly():
+    x, i = torch.rand(3, 4), torch.tensor([[2, 0, 1, 2], [0, 0, 2, 1]])
+    plan = threepio.trace(lambda x, i: torch.gather(x, 0, i), (x, i))
+    for target in ("tfjs:cpu", "tfjs:wasm"):
+        assert threepio.check(plan, targets=(target,)).ok
 
 
 def test_no_applicable_case_lists_the_conditions():

@@ -196,6 +196,18 @@ def pool_windows(ctx, spatial, out_spatial, kernel, stride, padding, dilation):
     return [gather, source, padded]
 
 
+def gather_offsets(ctx, index_shape, self_shape, dim):
+    """For ``gather(self, dim, index)`` on the flattened ``self``: the flat offset of every
+    index position with its ``dim`` coordinate left out (row-major, ``index_shape``), so the
+    element read is ``offset + index * stride(dim)``."""
+    st = [math.prod(self_shape[i + 1:]) for i in builtins.range(len(self_shape))]
+    out = [0]
+    for d, n in enumerate(index_shape):
+        w = 0 if d == dim else st[d]
+        out = [o + k * w for o in out for k in builtins.range(n)]
+    return out
+
+
 def torch_dtype(ctx, x):
     """The dtype of tensor argument ``x`` in the PyTorch plan (``x.dtype`` is the target's:
     int8 and float64 are int32 and float32 on TF.js)."""
@@ -235,6 +247,7 @@ HELPERS = {
     "is_int": is_int, "to": to, "scalar": scalar, "const": const, "used": used, "fail": fail,
     "pair": pair, "ntuple": ntuple, "pool_windows": pool_windows, "to_each": to_each,
     "drop_legacy_empty": drop_legacy_empty, "torch_dtype": torch_dtype, "fits": fits,
+    "gather_offsets": gather_offsets,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
