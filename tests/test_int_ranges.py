@@ -111,3 +111,23 @@ def test_int32_programs_need_no_proof():
     tfjs = threepio.translate(plan, "tfjs")
     assert not tfjs.casts
     assert threepio.check(plan, targets=("tfjs",)).ok
+
+
+def test_indices_computed_in_float_are_bounded():
+    """Resizing computes source indices in float (arange * scale) and converts them: the
+    bound follows the float arithmetic (with a margin), so TF.js runs them in int32, while a
+    float read from the data stays unbounded."""
+    import torch.nn.functional as F
+
+
+    plan = threepio.trace(lambda x: F.interpolate(x, scale_factor=1.7, mode="nearest"),
+                          (torch.randn(1, 2, 5, 6),))
+    ranges = value_ranges(plan)
+    idx = [op.outputs[0].name for op in plan.ops if op.target == "aten._to_copy.default"]
+    assert idx and all(ranges[n] is not None and -3 <= ranges[n][0] and ranges[n][1] <= 7
+                       for n in idx)
+    assert all(op.outputs[0].name not in ranges for op in plan.ops
+               if op.outputs[0].type.dtype == "float32")   # float ranges stay internal
+    assert threepio.check(plan, targets=("tfjs:cpu", "tfjs:wasm")).ok
+    data = threepio.trace(lambda x: (x * 3).long(), (torch.randn(4),))
+    assert value_ranges(data)[data.ops[-1].outputs[0].name] is None

@@ -49,6 +49,7 @@ def value_ranges(plan: Plan, input_ranges: dict[str, tuple[int, int]] | None = N
     input_ranges = input_ranges or {}
     types = plan.types()
     out: dict[str, Range] = {}
+    floats: set[str] = set()   # float values with a range (index arithmetic: arange * scale)
     for v in plan.inputs:
         if known is not None and v.name in known:
             out[v.name] = known[v.name]
@@ -58,6 +59,11 @@ def value_ranges(plan: Plan, input_ranges: dict[str, tuple[int, int]] | None = N
         if c.type.dtype in INT_RANGES:
             arr = np.asarray(c.data)
             out[c.name] = (int(arr.min()), int(arr.max())) if arr.size else (0, 0)
+        elif c.type.dtype in _FLOATS:
+            arr = np.asarray(c.data, dtype=np.float64)
+            if arr.size and np.isfinite(arr).all():
+                out[c.name] = (float(arr.min()), float(arr.max()))
+                floats.add(c.name)
     for op in plan.ops:
         fn = _transfer(op.target)
         results: list[Range] = []
@@ -68,13 +74,38 @@ def value_ranges(plan: Plan, input_ranges: dict[str, tuple[int, int]] | None = N
                 r = None
             results = list(r) if isinstance(r, list) else [r] * len(op.outputs)
         for k, v in enumerate(op.outputs):
-            if v.type is None or v.type.dtype not in INT_RANGES:
+            if v.type is None:
                 continue
             r = results[k] if k < len(results) else None
+            if v.type.dtype in _FLOATS:
+                if _finite(r):
+                    out[v.name] = (float(r[0]), float(r[1]))
+                    floats.add(v.name)
+                continue
+            if v.type.dtype not in INT_RANGES:
+                continue
             if v.type.dtype == "bool":
                 r = (0, 1)
+            elif r is not None and (isinstance(r[0], float) or isinstance(r[1], float)):
+                r = _to_int(r) if _finite(r) else None   # a float made an integer
             out[v.name] = r
+    for n in floats:
+        del out[n]
     return out
+
+
+_FLOATS = ("float16", "bfloat16", "float32", "float64")
+
+
+def _finite(r) -> bool:
+    return r is not None and all(isinstance(b, (int, float)) and math.isfinite(b) for b in r)
+
+
+def _to_int(r) -> Range:
+    """The integers a float in ``r`` can become (truncation, floor, ceil or rounding), with a
+    margin for the float rounding of the arithmetic that produced ``r``: a bound, not a value."""
+    slack = 1 + 1e-6 * max(abs(r[0]), abs(r[1]))
+    return (math.floor(r[0] - slack), math.ceil(r[1] + slack))
 
 
 class _Args:
@@ -98,6 +129,8 @@ class _Args:
             return (a, a)
         if isinstance(a, float) and a.is_integer():
             return (int(a), int(a))
+        if isinstance(a, float) and math.isfinite(a):
+            return (a, a)   # only float values carry it (see value_ranges)
         return None
 
     def r(self, i, name=None, default=None) -> Range:
@@ -321,8 +354,6 @@ _TRANSFER: dict[str, Callable] = {
     "aten.empty.memory_format": lambda x: (0, 0), "aten.empty_strided": lambda x: (0, 0),
     "aten.empty_like": lambda x: (0, 0), "aten.new_empty": lambda x: (0, 0),
     "aten.randperm": lambda x: _index_range(x.arg(0, "n")),
-    "aten.randint.low": lambda x: (x.arg(0, "low"), x.arg(1, "high") - 1),
-    "aten.randint.default": lambda x: (0, x.arg(0, "high") - 1),
     "aten.nonzero": lambda x: _index_range(max(x.shape(0) or (0,), default=0)),
     # nonzero_static: coordinates (bounded by the largest dim) or the fill value
     "aten.nonzero_static": lambda x: _join(_index_range(max(x.shape(0) or (0,), default=0)),
