@@ -231,6 +231,45 @@ def fail(ctx, reason):
     raise ExprError(f"refused: {reason}")
 
 
+def sizes(ctx, xs):
+    """The number of elements of each tensor of a list."""
+    return [math.prod(x.type.shape) for x in xs]
+
+
+def offsets(ctx, ns):
+    """Where each of consecutive runs of lengths ``ns`` starts: [0, n0, n0 + n1, ...]."""
+    out, at = [], 0
+    for n in ns:
+        out.append(at)
+        at += n
+    return out
+
+
+def hist_range(ctx, rng, widen):
+    """[lows, highs] of a histogram range given as [lo0, hi0, lo1, hi1, ...], as PyTorch's
+    histogram kernels take it: a range that is empty in float64 is widened by ``widen`` each
+    side; refused where PyTorch raises (not finite, lo > hi) or computes undefined bin indices
+    (empty in float32, or so wide in float32 that (hi - lo) times a bin count may overflow)."""
+    import numpy as np
+
+    los, his = [], []
+    for lo, hi in zip(rng[0::2], rng[1::2]):
+        lo, hi = float(lo), float(hi)
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+            raise ExprError(f"refused: the histogram range [{lo}, {hi}] is not finite or "
+                            "decreasing (PyTorch raises)")
+        if lo == hi:
+            lo, hi = lo - widen, hi + widen
+        with np.errstate(over="ignore"):
+            width = np.float32(hi) - np.float32(lo)
+        if not 0 < width < np.finfo(np.float32).max / 2**31:
+            raise ExprError(f"refused: the histogram range [{lo}, {hi}] is empty or too wide "
+                            "in float32: PyTorch's bin index is undefined there")
+        los.append(lo)
+        his.append(hi)
+    return [los, his]
+
+
 def _wrap(fn):
     return lambda ctx, *a, **k: fn(*a, **k)
 
@@ -249,6 +288,7 @@ HELPERS = {
     "drop_legacy_empty": drop_legacy_empty, "torch_dtype": torch_dtype, "fits": fits,
     "gather_offsets": gather_offsets,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
+    "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }

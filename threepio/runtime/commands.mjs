@@ -16,6 +16,7 @@ export const COMMANDS = Object.freeze([
   "tf.atanh",
   "tf.avgPool",
   "tf.avgPool3d",
+  "tf.bincount",
   "tf.broadcastTo",
   "tf.cast",
   "tf.ceil",
