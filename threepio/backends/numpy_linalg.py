@@ -265,7 +265,7 @@ def lstsq(a, b, rcond=None, driver="gelsy", sizes=None):
     res = np.sum(np.square(f @ x - g), axis=-2)
     rank = np.sum(keep, axis=-1).astype(np.int64)
     if vector:
-        x, res = x[..., 0], res[..., 0]
+        x = x[..., 0]  # PyTorch keeps the residuals' last dim: [*, 1]
     sizes = sizes or [res.size, rank.size, s.size]
     return (x.astype(dtype),
             res.astype(dtype) if sizes[0] else np.zeros((0,), dtype),
