@@ -309,6 +309,9 @@ _TRANSFER: dict[str, Callable] = {
     "aten.sort": _indices_of(1, 1), "aten.topk": _indices_of(2, 1),
     "aten.max_pool2d_with_indices": _pool_indices,
     "aten.max_pool3d_with_indices": _pool3d_indices,
+    "aten.adaptive_max_pool2d": _pool_indices, "aten.fractional_max_pool2d": _pool_indices,
+    "aten.adaptive_max_pool3d": _pool3d_indices, "aten.fractional_max_pool3d": _pool3d_indices,
+    "aten.unfold": _same(),
     "aten.sym_size.int": lambda x: (0, 2**31 - 1),
     # arithmetic
     "aten.add.Tensor": lambda x: _add(x.r(0), _mul(x.r(1), x.r(2, "alpha", 1))),

@@ -138,6 +138,88 @@ def conv2d_backward_weight(grad, x, weight_shape, stride, padding, dilation, gro
     return (np.concatenate(gw, axis=0) if g > 1 else gw[0]).astype(grad.dtype, copy=False)
 
 
+# -- N-d convolution (3-D: NCDHW input, OIDHW weight) --------------------------------------------
+def _convnd_geometry(x_shape, w_shape, stride, padding, dilation, groups):
+    nd = len(x_shape) - 2
+    if nd < 1 or len(w_shape) != nd + 2:
+        raise ValueError(f"convnd takes an N, C + spatial input and a matching weight, got "
+                         f"{tuple(x_shape)} and {tuple(w_shape)}")
+    s, p, d = ([int(a) for a in (v if isinstance(v, (list, tuple)) else [v])] for v in
+               (stride, padding, dilation))
+    s, p, d = (v * nd if len(v) == 1 else v for v in (s, p, d))
+    g = int(groups)
+    c, (o, cg), k = x_shape[1], w_shape[:2], list(w_shape[2:])
+    if g < 1 or c % g or o % g or cg != c // g or min(s + d) < 1 or min(p) < 0:
+        raise ValueError(f"groups={g}, stride {s}, padding {p}, dilation {d} do not fit input "
+                         f"{tuple(x_shape)} and weight {tuple(w_shape)}")
+    outs = [(n + 2 * pi - di * (ki - 1) - 1) // si + 1
+            for n, ki, si, pi, di in zip(x_shape[2:], k, s, p, d)]
+    if min(outs) < 1:
+        raise ValueError(f"kernel {k} (dilation {d}) is larger than the padded input")
+    return nd, s, p, d, g, k, outs
+
+
+def convnd(x, w, stride, padding, dilation, groups=1):
+    """``torch.nn.functional.conv{N}d(x, w, None, stride, padding, dilation, groups)`` for any
+    number of spatial dims (no bias: the rule adds it): zero padding, cross-correlation,
+    ``groups`` splitting the channels into equal blocks. Integer inputs stay integer (exact,
+    wrapping like PyTorch's int64 kernel)."""
+    x, w = np.asarray(x), np.asarray(w)
+    nd, s, p, d, g, k, outs = _convnd_geometry(x.shape, w.shape, stride, padding, dilation,
+                                               groups)
+    dtype = x.dtype
+    if dtype in (np.float16, np.float32):   # sums of many products: accumulate in float64
+        x, w = x.astype(np.float64), w.astype(np.float64)
+    xp = np.pad(x, [(0, 0), (0, 0)] + [(a, a) for a in p])
+    win = sliding_window_view(xp, tuple((a - 1) * b + 1 for a, b in zip(k, d)),
+                              axis=tuple(range(2, 2 + nd)))      # [N, C, *L, *span]
+    win = win[(np.s_[:], np.s_[:]) + tuple(np.s_[:o * a:a] for o, a in zip(outs, s))
+              + tuple(np.s_[::b] for b in d)]                     # [N, C, *outs, *k]
+    cg, og = w.shape[1], w.shape[0] // g
+    taps = list(range(2 + nd, 2 + 2 * nd))
+    ys = [np.tensordot(win[:, j * cg:(j + 1) * cg], w[j * og:(j + 1) * og],
+                       axes=([1] + taps, [1] + list(range(2, 2 + nd))))   # [N, *outs, og]
+          for j in range(g)]
+    y = np.concatenate(ys, axis=-1) if g > 1 else ys[0]
+    return np.ascontiguousarray(np.moveaxis(y, -1, 1)).astype(dtype, copy=False)
+
+
+def convnd_backward_input(grad, w, input_shape, stride, padding, dilation, groups=1):
+    """The gradient of ``convnd(x, w, ...)`` with respect to ``x`` of shape ``input_shape``
+    (each output position sends ``grad * w`` back to the elements it read; padding is
+    dropped): also the forward of a transposed convolution with output size ``input_shape``
+    (``output_padding`` included, even when it is not below the stride)."""
+    grad, w = np.asarray(grad), np.asarray(w)
+    input_shape = tuple(int(a) for a in input_shape)
+    nd, s, p, d, g, k, outs = _convnd_geometry(input_shape, w.shape, stride, padding,
+                                               dilation, groups)
+    n, c = input_shape[:2]
+    # a transposed convolution's output_padding may exceed its stride (PyTorch allows it
+    # below the dilation): the convolution of that output is longer than ``grad``, and the
+    # elements no window of ``grad`` reaches get zero
+    if grad.shape[:2] != (n, w.shape[0]) or any(a > b for a, b in zip(grad.shape[2:], outs)):
+        raise ValueError(f"grad has shape {grad.shape}, the convolution output is "
+                         f"{(n, w.shape[0], *outs)}")
+    outs = list(grad.shape[2:])
+    cg, og = w.shape[1], w.shape[0] // g
+    dtype = grad.dtype
+    if dtype in (np.float16, np.float32):   # sums of many products: accumulate in float64
+        grad, w = grad.astype(np.float64), w.astype(np.float64)
+    gp = np.zeros((n, c) + tuple(a + 2 * b for a, b in zip(input_shape[2:], p)),
+                  dtype=grad.dtype)
+    for tap in np.ndindex(*k):
+        sl = tuple(np.s_[t * b:t * b + a * (o - 1) + 1:a] for t, a, b, o in zip(tap, s, d, outs))
+        for j in range(g):
+            t = np.tensordot(grad[:, j * og:(j + 1) * og], w[(np.s_[j * og:(j + 1) * og],
+                                                              np.s_[:]) + tap], axes=([1], [0]))
+            gp[(np.s_[:], np.s_[j * cg:(j + 1) * cg]) + sl] += np.moveaxis(t, -1, 1)
+    return gp[(np.s_[:], np.s_[:]) + tuple(np.s_[b:b + a] for a, b in
+                                          zip(input_shape[2:], p))].astype(dtype)
+
+
+__all__ += ["convnd", "convnd_backward_input"]
+
+
 # -- max pooling ---------------------------------------------------------------------------------
 def _max_pool2d(x, kernel, stride, padding, dilation, ceil_mode):
     """PyTorch's CPU max pooling (``cpu_max_pool``) on the last two dims of a 3-D or 4-D

@@ -270,6 +270,143 @@ def hist_range(ctx, rng, widen):
     return [los, his]
 
 
+def adaptive_windows(ctx, spatial, out_spatial):
+    """The windows of an adaptive max pool in ``pool_windows``' format plus the window size:
+    ``[gather, source, padded, kk]``. Output ``i`` of a dim of input size ``n`` and output size
+    ``m`` reads ``floor(i * n / m)`` to ``ceil((i + 1) * n / m)`` (PyTorch's start_index /
+    end_index); windows are padded to the largest size ``kk`` with the extra -inf slot
+    (``prod(spatial)``), whose source is the window's first element."""
+    size = math.prod(spatial)
+    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
+    bounds = [[(i * n // m, -(-(i + 1) * n // m)) for i in builtins.range(m)]
+              for n, m in zip(spatial, out_spatial)]
+    kmax = [builtins.max([e - s for s, e in b], default=1) for b in bounds]
+    outs = [[]]
+    for b in bounds:
+        outs = [o + [w] for o in outs for w in b]
+    offsets = [[]]
+    for k in kmax:
+        offsets = [o + [j] for o in offsets for j in builtins.range(k)]
+    gather, source, padded = [], [], False
+    for o in outs:
+        first = sum(s * w for (s, _), w in zip(o, strides))
+        for off in offsets:
+            if all(s + j < e for (s, e), j in zip(o, off)):
+                flat = sum((s + j) * w for (s, _), j, w in zip(o, off, strides))
+                gather.append(flat)
+                source.append(flat)
+            else:
+                gather.append(size)
+                source.append(first)
+                padded = True
+    return [gather, source, padded, math.prod(kmax)]
+
+
+def interp_table(ctx, in_size, out_size, align_corners, scale, cubic, dtype):
+    """PyTorch's CPU source indices and weights of one dim of ``upsample_bicubic2d`` (``cubic``:
+    4 taps, A = -0.75, indices clamped to the border) or of the linear modes (2 taps; the
+    same-size case copies with weights 1, 0), computed in ``dtype``'s arithmetic (float32 or
+    float64, PyTorch's opmath) as UpSample.h does: ``[indices, weights]``, flat, tap-minor."""
+    import numpy as np
+
+    ft = np.float64 if dtype == "float64" else np.float32
+    if align_corners:
+        ratio = ft(in_size - 1) / ft(out_size - 1) if out_size > 1 else ft(0)
+    elif scale is not None and scale > 0:
+        ratio = ft(1.0 / scale)
+    else:
+        ratio = ft(in_size) / ft(out_size)
+    idx, wts = [], []
+    a = ft(-0.75)
+
+    def cc1(x):
+        return ((a + ft(2)) * x - (a + ft(3))) * x * x + ft(1)
+
+    def cc2(x):
+        return ((a * x - ft(5) * a) * x + ft(8) * a) * x - ft(4) * a
+
+    for i in builtins.range(out_size):
+        if not cubic and out_size == in_size:
+            idx += [i, i]
+            wts += [1.0, 0.0]
+            continue
+        src = ratio * ft(i) if align_corners else ratio * (ft(i) + ft(0.5)) - ft(0.5)
+        if not cubic and src < 0:
+            src = ft(0)
+        i0 = builtins.min(int(math.floor(np.float32(src))), in_size - 1)
+        t = ft(builtins.min(builtins.max(src - ft(i0), ft(0)), ft(1)))
+        if cubic:
+            x2 = ft(ft(1) - t)
+            wts += [float(cc2(ft(t + ft(1)))), float(cc1(t)), float(cc1(x2)),
+                    float(cc2(ft(x2 + ft(1))))]
+            idx += [builtins.min(builtins.max(i0 - 1 + j, 0), in_size - 1)
+                    for j in builtins.range(4)]
+        else:
+            idx += [i0, i0 + (1 if i0 < in_size - 1 else 0)]
+            wts += [float(ft(1) - t), float(t)]
+    return [idx, wts]
+
+
+def fractional_tables(ctx, spatial, out_spatial, kernel, nd, dtype):
+    """Static tables of a fractional max pool (PyTorch's generate_intervals) over the
+    concatenated output positions of every spatial dim: ``[column, i, alpha, _, last, seq,
+    offsets]``. For position ``i < out - 1`` of dim ``d`` the window starts at
+    ``int((i + u) * alpha) - int(u * alpha)``, ``u`` the plane's sample in ``column`` (2-D
+    samples are [W, H], 3-D [T, H, W]) and ``alpha = (in - k) / (out - 1)`` in ``dtype``; the
+    last starts at ``in - k`` (there ``i`` and ``alpha`` are 0 and ``last`` holds ``in - k``).
+    ``seq`` lists, output position by position (row-major), the index of each dim's start in
+    the concatenation; ``offsets`` the flat offsets of a window's elements (row-major)."""
+    import numpy as np
+
+    ft = np.float64 if dtype == "float64" else np.float32
+    column, ival, alpha, last, base = [], [], [], [], []
+    for d, (n, m, k) in enumerate(zip(spatial, out_spatial, kernel)):
+        a = ft(n - k) / ft(m - 1) if m > 1 else ft(0)
+        base.append(len(column))
+        for i in builtins.range(m):
+            column.append(nd - 1 - d if nd == 2 else d)
+            end = i == m - 1
+            ival.append(0.0 if end else float(i))
+            alpha.append(0.0 if end else float(a))
+            last.append(n - k if end else 0)
+    outs = [[]]
+    for b, m in zip(base, out_spatial):
+        outs = [o + [b + i] for o in outs for i in builtins.range(m)]
+    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
+    offsets = [0]
+    for k, w in zip(kernel, strides):
+        offsets = [o + j * w for o in offsets for j in builtins.range(k)]
+    return [column, ival, alpha, None, last, [c for o in outs for c in o], offsets]
+
+
+def unfold_table(ctx, windows, size, step):
+    """``[[i * step + j for j < size] for i < windows]``: the elements of ``Tensor.unfold``'s
+    windows along their dim."""
+    return [[i * step + j for j in builtins.range(size)] for i in builtins.range(windows)]
+
+
+def unsqueezed_shape(ctx, shape, dims, rank):
+    """``shape`` with a 1 inserted at each of ``dims`` (a result of ``rank`` dims), as
+    successive ``unsqueeze`` calls in increasing dim order give it."""
+    dims = {d % rank for d in dims}
+    it = iter(shape)
+    return [1 if k in dims else next(it) for k in builtins.range(rank)]
+
+
+def perm_to_end(ctx, rank, dims):
+    """The permutation that moves ``dims`` (in that order) after the other dims."""
+    dims = [d % builtins.max(rank, 1) for d in dims]
+    return [k for k in builtins.range(rank) if k not in dims] + dims
+
+
+def nth_first_equivalent(ctx, n):
+    """The index libstdc++'s std::nth_element leaves first among ``n`` equivalent elements
+    (PyTorch's nanmedian of an all-NaN row)."""
+    from ..backends.numpy_kernels import _nth_first_equivalent
+
+    return _nth_first_equivalent(n)
+
+
 def _wrap(fn):
     return lambda ctx, *a, **k: fn(*a, **k)
 
@@ -288,6 +425,8 @@ HELPERS = {
     "drop_legacy_empty": drop_legacy_empty, "torch_dtype": torch_dtype, "fits": fits,
     "gather_offsets": gather_offsets,
     "is_tensor": _wrap(lambda x: hasattr(x, "is_symbolic")),
+    "adaptive_windows": adaptive_windows, "interp_table": interp_table,
+    "fractional_tables": fractional_tables, "unfold_table": unfold_table,
     "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
