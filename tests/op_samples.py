@@ -165,6 +165,12 @@ SAMPLES = [
       True, [1, 0], 2, note="transposed-groups-dilation"),
     S("aten.convolution.default", f(2, 4, 7), f(4, 1, 3), None, [3], [0], [1], True, [2], 4,
       note="transposed-1d-depthwise"),
+    S("aten.convolution.default", f(2, 3, 4, 5, 4), f(2, 3, 2, 3, 2), f(2), [1, 2, 1], [1, 0, 1],
+      [1, 1, 1], False, [0, 0, 0], 1, note="3d-stride"),
+    S("aten.convolution.default", f(1, 2, 5, 5, 5), f(3, 2, 2, 2, 2), None, [1, 2, 1], [0, 1, 0],
+      [2, 1, 2], False, [0, 0, 0], 1, note="3d-dilation"),
+    S("aten.convolution.default", f(1, 2, 5, 5, 5), f(3, 2, 2, 2, 2), None, [1, 1, 1], [0, 1, 0],
+      [2, 1, 2], False, [0, 0, 0], 1, note="3d-dilation-stride1"),
     S("aten.convolution_backward.default", f(2, 5, 8, 8), IMG, W33, [5], [1, 1], [1, 1], [1, 1],
       False, [0, 0], 1, [True, True, True]),
     S("aten.convolution_backward.default", f(2, 5, 3, 3), IMG, W33, [5], [2, 2], [0, 0],
@@ -274,6 +280,7 @@ SAMPLES = [
 #: samples a target refuses by design (translation must refuse them with this reason)
 REFUSED = {
     ("tfjs", "aten.convolution.default-int"): "float32 only",
+    ("tfjs", "aten.convolution.default-3d-dilation"): "3-D without groups",
     ("tf", "aten.convolution.default-int"): "no integer kernels",
 }
 

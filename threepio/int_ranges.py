@@ -242,6 +242,10 @@ def _clamp(x: _Args) -> Range:
     return (max(base[0], lo[0]) if lo else base[0], min(base[1], hi[1]) if hi else base[1])
 
 
+def _clamp_one(a: Range, b: Range, fn) -> Range:
+    return None if a is None or b is None else (fn(a[0], b[0]), fn(a[1], b[1]))
+
+
 def _abs(x: _Args) -> Range:
     a = x.r(0)
     if a is None:
@@ -307,6 +311,13 @@ _TRANSFER: dict[str, Callable] = {
     "aten.argmin": lambda x: _index_range(_dim_size(x, 1)),
     "aten.max.dim": _indices_of(1, 1), "aten.min.dim": _indices_of(1, 1),
     "aten.sort": _indices_of(1, 1), "aten.topk": _indices_of(2, 1),
+    "aten.median.dim": _indices_of(1, 1), "aten.nanmedian.dim": _indices_of(1, 1),
+    "aten.kthvalue": _indices_of(2, 1), "aten.median.default": _same(),
+    "aten.nanmedian.default": _same(),
+    "aten.diagonal_scatter": lambda x: _join(x.r(0), x.r(1)),
+    "aten.clamp_min": lambda x: _clamp_one(x.r(0), x.r(1), max),
+    "aten.clamp_max": lambda x: _clamp_one(x.r(0), x.r(1), min),
+    "aten.cumprod": lambda x: x.r(0) if _dim_size(x, 1) == 1 else None,
     "aten.max_pool2d_with_indices": _pool_indices,
     "aten.max_pool3d_with_indices": _pool3d_indices,
     "aten.adaptive_max_pool2d": _pool_indices, "aten.fractional_max_pool2d": _pool_indices,

@@ -1179,3 +1179,244 @@ def histogramdd_bin_cts(x, bins, range_=None, weight=None, density=False):
     """``torch.histogramdd(x, bins=[counts])``'s histogram: :func:`hist_edges`, then the
     linear bin choice with PyTorch's local search over those edges."""
     return histogramdd(x, hist_edges(x, bins, range_), weight, density, "local")
+
+
+# -- reduce part ---------------------------------------------------------------------------------
+# PyTorch's CPU median/nanmedian (dim) run std::nth_element with a comparator that breaks ties
+# by index, so the result is the (n-1)//2-th element in (value, index) order: a stable sort
+# gives it. Only an all-NaN row of nanmedian leaves every element equivalent; libstdc++'s
+# introselect then returns a position that depends on n only (`_nth_first_equivalent`).
+# kthvalue runs PyTorch's own quickselect (SortingUtils.h), replayed as is. lgamma is
+# math.lgamma in double; digamma, trigamma and the Hurwitz zeta of polygamma(n >= 2) follow
+# PyTorch's Math.h (poles and infinities as PyTorch, measured on torch 2.13).
+__all__ += ["median", "kthvalue", "lgamma", "digamma", "polygamma"]
+
+
+def _nth_first_equivalent(n):
+    """The index std::nth_element (libstdc++ introselect) leaves first among ``n`` elements
+    that all compare equivalent (nanmedian of an all-NaN row)."""
+    a, first, last = list(range(n)), 0, n
+    while last - first > 3:
+        mid = first + (last - first) // 2
+        a[first], a[mid] = a[mid], a[first]
+        lo, hi = first + 1, last
+        while True:
+            hi -= 1
+            if not lo < hi:
+                break
+            a[lo], a[hi] = a[hi], a[lo]
+            lo += 1
+        last = lo
+    return a[0] if n else 0
+
+
+def median(x, dim=None, keepdim=False, ignore_nan=False):
+    """``torch.median`` / ``torch.nanmedian`` (lower median): the value without ``dim``, else
+    (values, int64 indices) along ``dim``."""
+    x = np.asarray(x)
+    if dim is None:
+        flat = x.reshape(-1)
+        nan = np.isnan(flat) if flat.dtype.kind == "f" else np.zeros(flat.shape, bool)
+        if flat.size == 0 or (not ignore_nan and nan.any()) or nan.all():
+            return np.asarray(np.nan, x.dtype)
+        s = np.sort(flat[~nan])
+        return np.asarray(s[(s.size - 1) // 2])
+    xr = x.reshape(1) if x.ndim == 0 else x
+    d = 0 if x.ndim == 0 else dim
+    rows = np.moveaxis(xr, d, -1)
+    n = rows.shape[-1]
+    nan = np.isnan(rows) if rows.dtype.kind == "f" else np.zeros(rows.shape, bool)
+    order = np.argsort(rows, axis=-1, kind="stable")   # NaN last, ties in index order
+    nn = nan.sum(-1)
+    k = np.maximum(n - nn - 1, 0) // 2 if ignore_nan else np.full(nn.shape, (n - 1) // 2)
+    idx = np.take_along_axis(order, k[..., None], -1)[..., 0]
+    if ignore_nan:
+        idx = np.where(nn == n, _nth_first_equivalent(n), idx)
+    else:
+        idx = np.where(nn > 0, np.argmax(nan, -1), idx)
+    vals = np.take_along_axis(rows, idx[..., None], -1)[..., 0]
+    if keepdim and x.ndim:
+        vals, idx = np.expand_dims(vals, d), np.expand_dims(idx, d)
+    return np.asarray(vals), np.asarray(idx, np.int64)
+
+
+def _quick_select(arr, idx, k):
+    """PyTorch's quick_select_template (NaN greater than everything), in place."""
+    def gt(a, b):
+        return (a != a and b == b) or a > b
+
+    def sw(i, j):
+        arr[i], arr[j] = arr[j], arr[i]
+        idx[i], idx[j] = idx[j], idx[i]
+    lo, hi = 0, len(arr) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(arr[lo], arr[hi]):
+                sw(lo, hi)
+            return
+        sw(lo + (hi - lo) // 2, lo + 1)
+        if gt(arr[lo + 1], arr[hi]):
+            sw(lo + 1, hi)
+        if gt(arr[lo], arr[hi]):
+            sw(lo, hi)
+        if gt(arr[lo + 1], arr[lo]):
+            sw(lo + 1, lo)
+        i, j, piv = lo + 1, hi, arr[lo]
+        while True:
+            i += 1
+            while gt(piv, arr[i]):
+                i += 1
+            j -= 1
+            while gt(arr[j], piv):
+                j -= 1
+            if j < i:
+                break
+            sw(i, j)
+        sw(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+
+
+def kthvalue(x, k, dim, keepdim=False):
+    """``torch.kthvalue`` on CPU: (k-th smallest values, int64 indices) along ``dim``, NaN the
+    largest, ties resolved by PyTorch's quickselect."""
+    x = np.asarray(x)
+    xr = x.reshape(1) if x.ndim == 0 else x
+    d = 0 if x.ndim == 0 else dim
+    rows = np.moveaxis(xr, d, -1)
+    flat = rows.reshape(-1, rows.shape[-1])
+    vals = np.empty(flat.shape[0], x.dtype)
+    idx = np.empty(flat.shape[0], np.int64)
+    for r in range(flat.shape[0]):
+        arr, ind = flat[r].tolist(), list(range(flat.shape[1]))
+        _quick_select(arr, ind, k - 1)
+        vals[r], idx[r] = arr[k - 1], ind[k - 1]
+    vals, idx = vals.reshape(rows.shape[:-1]), idx.reshape(rows.shape[:-1])
+    if keepdim and x.ndim:
+        vals, idx = np.expand_dims(vals, d), np.expand_dims(idx, d)
+    return np.asarray(vals), np.asarray(idx)
+
+
+def _lgamma1(v):
+    try:
+        return math.lgamma(v)
+    except (ValueError, OverflowError):   # poles: 0 and negative integers
+        return math.inf
+
+
+_lgamma64 = np.frompyfunc(_lgamma1, 1, 1)
+
+
+def lgamma(x):
+    """``torch.lgamma``: log|Gamma(x)| in double (math.lgamma), rounded to x's dtype; +inf at
+    the poles and at both infinities."""
+    x = np.asarray(x)
+    return np.asarray(_lgamma64(x.astype(np.float64)), np.float64).astype(x.dtype)
+
+
+def digamma(x):
+    """``torch.digamma`` in double, rounded to x's dtype: -inf at +0, +inf at -0, NaN at
+    negative integers and -inf; reflection psi(1 - x) - pi / tan(pi * frac(x)) below 0, the
+    recurrence up to 10 and the asymptotic series above."""
+    x = np.asarray(x)
+    v = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        negint = (v < 0) & (v == np.floor(v))
+        refl = (v < 0) & ~negint
+        z = np.where(refl, 1.0 - v, v)
+        acc = np.zeros_like(z)
+        for _ in range(10):
+            low = z < 10
+            acc = np.where(low, acc - 1.0 / z, acc)
+            z = np.where(low, z + 1.0, z)
+        w = 1.0 / (z * z)
+        series = w * (1 / 12 - w * (1 / 120 - w * (1 / 252 - w * (1 / 240 - w * (1 / 132)))))
+        y = acc + np.log(z) - 0.5 / z - np.where(z < 1e17, series, 0.0)
+        frac = v - np.trunc(v)
+        y = np.where(refl, y - np.pi / np.tan(np.pi * frac), y)
+        y = np.where(negint, np.nan, y)
+        y = np.where(v == 0, np.copysign(np.inf, -v), y)
+    return np.asarray(y).astype(x.dtype)
+
+
+def _trigamma(x):
+    """PyTorch's calc_trigamma in x's dtype (its sin(pi * x) in that dtype makes the values at
+    negative integers large but finite)."""
+    t = x.dtype.type
+    one, pi = t(1), t(np.pi)
+    with np.errstate(all="ignore"):
+        refl = x < t(0.5)
+        s = np.sin((pi * x).astype(np.float64)).astype(x.dtype)
+        res = np.where(refl, -(pi * pi) / (s * s), t(0)).astype(x.dtype)
+        z = np.where(refl, one - x, x).astype(x.dtype)
+        for _ in range(6):
+            res = res + one / (z * z)
+            z = z + one
+        ixx = one / (z * z)
+        tail = (one + one / (t(2) * z) + ixx * (t(1 / 6) - ixx * (t(1 / 30) - ixx * t(1 / 42)))) / z
+        res = res + tail
+        return np.asarray(np.where(refl, -res, res), x.dtype)
+
+
+_ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9,
+           7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14,
+           -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18)
+
+
+def _zeta1(x, q):
+    """PyTorch's (Cephes') Hurwitz zeta(x, q) in double."""
+    machep = 1.11022302462515654042e-16
+    if x == 1:
+        return math.inf
+    if x < 1:
+        return math.nan
+    if q <= 0:
+        if q == float(np.floor(q)):
+            return math.inf
+        if x != float(np.floor(x)):
+            return math.nan
+    with np.errstate(all="ignore"):
+        s = float(np.power(np.float64(q), -x))
+        a, i, b = q, 0, 0.0
+        while i < 9 or a <= 9.0:
+            i += 1
+            a += 1.0
+            b = float(np.power(np.float64(a), -x))
+            s += b
+            if -machep * s < b < machep * s:
+                return s
+        w = a
+        s += float(np.float64(b) * w / (x - 1.0))
+        s -= 0.5 * b
+        a, k = 1.0, 0.0
+        for j in range(12):
+            a *= x + k
+            b = float(np.float64(b) / w)
+            t = a * b / _ZETA_A[j]
+            s = s + t
+            if abs(float(np.float64(t) / s)) < machep:
+                return s
+            k += 1.0
+            a *= x + k
+            b = float(np.float64(b) / w)
+            k += 1.0
+        return s
+
+
+_zeta64 = np.frompyfunc(_zeta1, 2, 1)
+
+
+def polygamma(n, x):
+    """``torch.polygamma(n, x)``: digamma (n 0), PyTorch's trigamma (n 1), else
+    (-1)^(n+1) n! zeta(n + 1, x) with the zeta in double rounded to x's dtype first."""
+    x = np.asarray(x)
+    if n == 0:
+        return digamma(x)
+    if n == 1:
+        return _trigamma(x)
+    t = x.dtype.type
+    z = np.asarray(_zeta64(float(n + 1), x.astype(np.float64)), np.float64).astype(x.dtype)
+    with np.errstate(all="ignore"):
+        return np.asarray(t(1 if n % 2 else -1) * t(math.factorial(n)) * z, x.dtype)

@@ -428,6 +428,8 @@ HELPERS = {
     "adaptive_windows": adaptive_windows, "interp_table": interp_table,
     "fractional_tables": fractional_tables, "unfold_table": unfold_table,
     "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
+    "unsqueezed_shape": unsqueezed_shape, "perm_to_end": perm_to_end,
+    "nth_first_equivalent": nth_first_equivalent,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }

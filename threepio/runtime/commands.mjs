@@ -24,6 +24,7 @@ export const COMMANDS = Object.freeze([
   "tf.concat",
   "tf.conv2d",
   "tf.conv2dTranspose",
+  "tf.conv3d",
   "tf.cos",
   "tf.cosh",
   "tf.cumsum",
