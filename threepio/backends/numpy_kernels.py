@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from . import numpy_linalg as linalg  # npx.linalg.*: dense linear algebra
+from . import numpy_linalg as linalg  # noqa: F401 - npx.linalg.*: dense linear algebra
 
 __all__ = ["conv2d_nchw", "conv2d_backward_input", "conv2d_backward_weight", "erf",
            "avg_pool", "avg_pool2d_backward", "adaptive_avg_pool", "max_pool3d_indices",
