@@ -409,3 +409,21 @@ def test_default_executor_runs_only_rule_commands():
 def test_commands_module_is_in_sync_with_the_rules():
     assert tfjs.COMMANDS_MODULE.read_text() == tfjs.commands_module(), \
         "regenerate it: python -m threepio.backends.tfjs"
+
+
+def test_scatter_updates_leave_their_input_intact():
+    """tfjs-backend-cpu's tensorScatterUpdate writes into its input's buffer, which a reshape
+    (or the plan input itself) shares: index_put and scatter must not change values other ops
+    still read."""
+    import torch
+
+    import threepio
+
+    x = torch.arange(12.0).reshape(4, 3)
+    i, v = torch.tensor([2, 0]), torch.tensor([[-1.0, -2.0, -3.0], [7.0, 8.0, 9.0]])
+    plan = threepio.trace(lambda x, i, v: (torch.index_put(x, (i,), v), x * 2,
+                                           torch.scatter(x, 0, i[:, None].expand(2, 3), v), x),
+                          (x, i, v))
+    for target in ("tfjs:cpu", "tfjs:wasm"):
+        report = threepio.check(plan, targets=(target,))
+        assert report.ok, str(report)

@@ -13,6 +13,10 @@ from functools import lru_cache
 DTYPES = ("float32", "int32", "int64", "bool")
 
 
+#: float32 samples per differentiable entry also run as a gradient case
+GRAD_SAMPLES = 2
+
+
 @dataclass
 class Case:
     op: str            # OpInfo name, with ".variant" when it has one: the table's row key
@@ -20,13 +24,37 @@ class Case:
     index: int         # sample index within (op, dtype)
     entry: object      # the OpInfo
     sample: object     # the SampleInput
+    grad: bool = False  # the vector-Jacobian product (ones) with respect to the float inputs
 
     @property
     def id(self) -> str:
-        return f"{self.op}[{self.dtype}#{self.index}]"
+        return f"{self.op}[{self.dtype}#{'grad' if self.grad else ''}{self.index}]"
 
     def program(self):
-        """(fn, tensors): ``fn(*tensors)`` calls the op on the sample."""
+        """(fn, tensors): ``fn(*tensors)`` calls the op on the sample; for a gradient case it
+        returns the gradients of the sum of the op's float outputs with respect to the float
+        inputs (what a training step's backward computes: the op's backward ATen ops)."""
+        fn, tensors = self._forward()
+        if not self.grad:
+            return fn, tensors
+        import torch
+        from torch.utils._pytree import tree_leaves
+
+        def vjp(*tensors):
+            with torch.enable_grad():
+                xs = [t.detach().requires_grad_() if t.is_floating_point() else t
+                      for t in tensors]
+                outs = [o for o in tree_leaves(fn(*xs))
+                        if isinstance(o, torch.Tensor) and o.requires_grad]
+                wrt = [x for x in xs if x.requires_grad]
+                gs = torch.autograd.grad(outs, wrt, [torch.ones_like(o) for o in outs],
+                                         allow_unused=True)
+            return tuple(torch.zeros_like(x) if g is None or g._is_zerotensor() else g
+                         for g, x in zip(gs, wrt))   # (autograd's lazy zeros are not data)
+
+        return vjp, tensors
+
+    def _forward(self):
         import torch
         from torch.utils._pytree import tree_flatten, tree_unflatten
 
@@ -88,8 +116,9 @@ def entries(select=None):
     return [e for e in op_db() if select is None or select(op_key(e))]
 
 
-def cases(entry, dtypes=DTYPES, max_per_dtype=None):
-    """The cases of one entry for the dtypes it supports on the CPU."""
+def cases(entry, dtypes=DTYPES, max_per_dtype=None, grad=False):
+    """The cases of one entry for the dtypes it supports on the CPU (with ``grad``, also
+    gradient cases of its first float32 samples)."""
     import torch
 
     supported = {str(d).removeprefix("torch.") for d in entry.supported_dtypes("cpu")}
@@ -106,3 +135,6 @@ def cases(entry, dtypes=DTYPES, max_per_dtype=None):
                 continue
         for i, s in enumerate(samples[:max_per_dtype]):
             yield Case(op_key(entry), dtype, i, entry, s)
+        if grad and dtype == "float32" and getattr(entry, "supports_autograd", False):
+            for i, s in enumerate(samples[:min(GRAD_SAMPLES, max_per_dtype or GRAD_SAMPLES)]):
+                yield Case(op_key(entry), dtype, i, entry, s, grad=True)
