@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import torch
 from op_samples import S
-from test_ops import _call_torch, one_op_plan
 
 import threepio
+from threepio.conformance.samples import call_torch as _call_torch
+from threepio.conformance.samples import one_op_plan
 from threepio.errors import PlanInputError, TraceError
 from threepio.rules.loader import load_rules
 
