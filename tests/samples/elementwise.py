@@ -28,6 +28,14 @@ IB = t(2, 2, -2, -2, 3, 3, -3, 7, 7, 1, 3, 2, -5, 1073741824, -10, 1000, dtype=t
 TIES = t(0.5, -0.5, 1.5, 2.5, -2.5, 3.5, -3.5, 0.49999997, 8388609.0, -0.0, NAN, INF, 1e10)
 
 SAMPLES = [
+    S("aten._conj.default", torch.tensor([1 + 2j, -3j, 0.5], dtype=torch.complex64),
+      note="complex"),
+    S("aten._conj_physical.default", torch.tensor([1 - 2j, 4j], dtype=torch.complex64),
+      note="complex"),
+    S("aten._conj_physical.default", f(3)),
+    S("aten.conj_physical.default", torch.tensor([2 + 1j], dtype=torch.complex128),
+      note="complex"),
+    S("aten.conj_physical.default", f(2, 2)),
     # float functions of one argument (ints promote to float32; NaN outside the domain)
     *[S(f"aten.{n}.default", DOMAIN) for n in ("acos", "asin", "atan", "asinh", "cosh", "sinh",
                                                "tan", "log2", "log10")],
@@ -203,6 +211,9 @@ SAMPLES = [
 _INT_BITWISE = "TF.js has no bitwise operations on integers"
 #: what each target refuses by design (the reason must appear in the refusal)
 REFUSED = {
+    ("tfjs", "aten._conj.default-complex"): "complex64 values cannot be represented on tfjs",
+    ("tfjs", "aten._conj_physical.default-complex"): "complex64 values cannot be represented",
+    ("tfjs", "aten.conj_physical.default-complex"): "cannot be represented on tfjs",
     **{("tfjs", f"aten.bitwise_{n}.{o}-int"): _INT_BITWISE
        for n in ("and", "or", "xor") for o in ("Tensor", "Scalar")},
     ("tfjs", "aten.bitwise_not.default-int"): _INT_BITWISE,

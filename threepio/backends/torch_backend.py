@@ -48,7 +48,7 @@ class TorchInterpreter(Interpreter):
     def to_numpy(self, value):
         if not isinstance(value, self.torch.Tensor):
             return np.asarray(value)
-        return value.detach().numpy()
+        return value.detach().resolve_conj().resolve_neg().numpy()   # lazy conj/neg bits
 
     def dtype_arg(self, d):
         return getattr(self.torch, d.name)
