@@ -353,8 +353,9 @@ _TRANSFER: dict[str, Callable] = {
     "aten.ones_like": lambda x: (1, 1), "aten.fill.Scalar": _same(1),
     # moves: the values of the first argument
     **{f"aten.{n}": _same() for n in (
-        "clone", "view", "_unsafe_view", "reshape", "permute", "expand", "slice.Tensor",
-        "select.int", "squeeze", "unsqueeze", "t", "transpose.int", "alias", "lift_fresh_copy",
+        "clone", "view", "view_copy", "_unsafe_view", "reshape", "permute", "expand",
+        "slice.Tensor", "select.int", "squeeze", "unsqueeze", "t", "transpose.int", "alias",
+        "lift_fresh_copy",
         "index_select", "gather", "flip", "repeat", "roll", "index.Tensor", "diagonal",
         "_to_copy", "contiguous", "detach", "split.Tensor", "split_with_sizes",
         "unbind.int", "as_strided", "narrow", "tril", "triu")},
@@ -367,6 +368,7 @@ _TRANSFER: dict[str, Callable] = {
     # undefined contents: the targets fill them with zeros
     "aten.empty.memory_format": lambda x: (0, 0), "aten.empty_strided": lambda x: (0, 0),
     "aten.empty_like": lambda x: (0, 0), "aten.new_empty": lambda x: (0, 0),
+    "aten.new_empty_strided": lambda x: (0, 0),
     "aten.randperm": lambda x: _index_range(x.arg(0, "n")),
     "aten.nonzero": lambda x: _index_range(max(x.shape(0) or (0,), default=0)),
     # nonzero_static: coordinates (bounded by the largest dim) or the fill value
