@@ -5,6 +5,7 @@ constant. Every helper takes the translation context first."""
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 
 from .expr import ExprError
@@ -163,6 +164,27 @@ def ntuple(ctx, x, n):
     return x * n if len(x) == 1 else x
 
 
+def _strides(shape) -> list[int]:
+    """Row-major element strides of ``shape``."""
+    return [math.prod(shape[i + 1:]) for i in builtins.range(len(shape))]
+
+
+def _window_tables(spatial, windows):
+    """``[gather, source, padded]`` for windows given as ``(first, cells)``: ``cells`` are the
+    coordinates a window reads, in order, or None where it reads padding; ``first`` is the flat
+    index PyTorch reports for padding (where its kernel starts). Padding reads the extra slot
+    ``prod(spatial)``."""
+    size, strides = math.prod(spatial), _strides(spatial)
+    gather, source, padded = [], [], False
+    for first, cells in windows:
+        for c in cells:
+            flat = size if c is None else sum(q * w for q, w in zip(c, strides))
+            gather.append(flat)
+            source.append(first if c is None else flat)
+            padded = padded or c is None
+    return [gather, source, padded]
+
+
 def pool_windows(ctx, spatial, out_spatial, kernel, stride, padding, dilation):
     """The windows of a max pool as gather tables over the flattened spatial dims: ``[gather,
     source, padded]``. ``gather`` lists, output position by output position and kernel offset
@@ -170,37 +192,27 @@ def pool_windows(ctx, spatial, out_spatial, kernel, stride, padding, dilation):
     extra -inf slot) where it reads padding; ``source`` the index PyTorch reports for that
     element: padding reports the window's first in-input element, where PyTorch's kernel starts
     (so an all -inf window gives its index); ``padded`` whether any window reads padding."""
-    size = math.prod(spatial)
-    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
-    offsets = [[]]
-    for k, d in zip(kernel, dilation):
-        offsets = [o + [j * d] for o in offsets for j in builtins.range(k)]
-    gather, source, padded = [], [], False
-    outs = [[]]
-    for n in out_spatial:
-        outs = [o + [i] for o in outs for i in builtins.range(n)]
-    for o in outs:
-        start = [i * s - p for i, s, p in zip(o, stride, padding)]
-        first = sum(((st + (-st + d - 1) // d * d) if st < 0 else st) * w
-                    for st, d, w in zip(start, dilation, strides))
-        for off in offsets:
-            pos = [st + j for st, j in zip(start, off)]
-            if all(0 <= q < n for q, n in zip(pos, spatial)):
-                flat = sum(q * w for q, w in zip(pos, strides))
-                gather.append(flat)
-                source.append(flat)
-            else:
-                gather.append(size)
-                source.append(first)
-                padded = True
-    return [gather, source, padded]
+    strides = _strides(spatial)
+    offsets = list(itertools.product(*[[j * d for j in builtins.range(k)]
+                                       for k, d in zip(kernel, dilation)]))
+
+    def windows():
+        for o in itertools.product(*map(builtins.range, out_spatial)):
+            start = [i * s - p for i, s, p in zip(o, stride, padding)]
+            first = sum(((st + (-st + d - 1) // d * d) if st < 0 else st) * w
+                        for st, d, w in zip(start, dilation, strides))
+            cells = [[st + j for st, j in zip(start, off)] for off in offsets]
+            yield first, [c if all(0 <= q < n for q, n in zip(c, spatial)) else None
+                          for c in cells]
+
+    return _window_tables(spatial, windows())
 
 
 def gather_offsets(ctx, index_shape, self_shape, dim):
     """For ``gather(self, dim, index)`` on the flattened ``self``: the flat offset of every
     index position with its ``dim`` coordinate left out (row-major, ``index_shape``), so the
     element read is ``offset + index * stride(dim)``."""
-    st = [math.prod(self_shape[i + 1:]) for i in builtins.range(len(self_shape))]
+    st = _strides(self_shape)
     out = [0]
     for d, n in enumerate(index_shape):
         w = 0 if d == dim else st[d]
@@ -276,30 +288,20 @@ def adaptive_windows(ctx, spatial, out_spatial):
     ``m`` reads ``floor(i * n / m)`` to ``ceil((i + 1) * n / m)`` (PyTorch's start_index /
     end_index); windows are padded to the largest size ``kk`` with the extra -inf slot
     (``prod(spatial)``), whose source is the window's first element."""
-    size = math.prod(spatial)
-    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
+    strides = _strides(spatial)
     bounds = [[(i * n // m, -(-(i + 1) * n // m)) for i in builtins.range(m)]
               for n, m in zip(spatial, out_spatial)]
     kmax = [builtins.max([e - s for s, e in b], default=1) for b in bounds]
-    outs = [[]]
-    for b in bounds:
-        outs = [o + [w] for o in outs for w in b]
-    offsets = [[]]
-    for k in kmax:
-        offsets = [o + [j] for o in offsets for j in builtins.range(k)]
-    gather, source, padded = [], [], False
-    for o in outs:
-        first = sum(s * w for (s, _), w in zip(o, strides))
-        for off in offsets:
-            if all(s + j < e for (s, e), j in zip(o, off)):
-                flat = sum((s + j) * w for (s, _), j, w in zip(o, off, strides))
-                gather.append(flat)
-                source.append(flat)
-            else:
-                gather.append(size)
-                source.append(first)
-                padded = True
-    return [gather, source, padded, math.prod(kmax)]
+    offsets = list(itertools.product(*map(builtins.range, kmax)))
+
+    def windows():
+        for o in itertools.product(*bounds):
+            first = sum(s * w for (s, _), w in zip(o, strides))
+            yield first, [[s + j for (s, _), j in zip(o, off)]
+                          if all(s + j < e for (s, e), j in zip(o, off)) else None
+                          for off in offsets]
+
+    return _window_tables(spatial, windows()) + [math.prod(kmax)]
 
 
 def interp_table(ctx, in_size, out_size, align_corners, scale, cubic, dtype):
@@ -372,7 +374,7 @@ def fractional_tables(ctx, spatial, out_spatial, kernel, nd, dtype):
     outs = [[]]
     for b, m in zip(base, out_spatial):
         outs = [o + [b + i] for o in outs for i in builtins.range(m)]
-    strides = [math.prod(spatial[i + 1:]) for i in builtins.range(len(spatial))]
+    strides = _strides(spatial)
     offsets = [0]
     for k, w in zip(kernel, strides):
         offsets = [o + j * w for o in offsets for j in builtins.range(k)]
