@@ -1,13 +1,15 @@
 """Every mapping rule, proven: each sample of tests/op_samples.py becomes a one-op plan that is
 translated to each target, run on the real framework and compared with PyTorch eager."""
 
+import re
+
 import numpy as np
 import pytest
 from op_samples import REFUSED, SAMPLES
 
 import threepio
 from threepio.conformance.samples import one_op_plan
-from threepio.errors import TranslationError
+from threepio.errors import GuardError, TranslationError
 from threepio.rules.loader import load_rules
 
 TARGETS = ["numpy", "tf", "tfjs"]
@@ -18,9 +20,15 @@ TARGETS = ["numpy", "tf", "tfjs"]
 def test_rule(sample, target):
     plan, _ = one_op_plan(sample)
     reason = REFUSED.get((target, sample.id))
-    if reason is not None:
-        with pytest.raises(TranslationError, match=reason):
-            threepio.translate(plan, target)
+    if reason is not None:  # refused when translated, or by a guard of the translation
+        try:
+            translated = threepio.translate(plan, target)
+        except TranslationError as e:
+            assert re.search(reason, str(e)), f"refused for another reason: {e}"
+            return
+        assert translated.guards, f"translated without a guard; expected a refusal: {reason}"
+        with pytest.raises(GuardError, match=reason):
+            threepio.run(translated, plan.examples)
         return
     report = threepio.check(plan, targets=(target,) if target != "tfjs" else
                             ("tfjs:cpu", "tfjs:wasm"))

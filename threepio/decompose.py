@@ -13,23 +13,27 @@ depends on the values (a boolean mask, ``nonzero``) does not, and is refused.
 from __future__ import annotations
 
 from .errors import ThreepioError
-from .ir import Op, Plan, Ref, TensorType, Value, map_refs
+from .ir import Guard, Op, Plan, Ref, TensorType, Value, map_refs
 
 
 class NotDecomposable(ThreepioError):
     """The op has no usable ATen decomposition (the reason says why)."""
 
 
-def decompose(op: Op, types: dict[str, TensorType | None], fresh) -> Plan:
+def decompose(op: Op, types: dict[str, TensorType | None], fresh,
+              expansion: str | None = None) -> Plan:
     """The Core ATen plan of one API-level op: its inputs are the op's tensor arguments and its
-    outputs the op's outputs, named as in the source plan; other values get ``fresh(base)``."""
+    outputs the op's outputs, named as in the source plan; other values get ``fresh(base)``.
+    With ``expansion``, the plan of that :mod:`threepio.expansions` function applied to the
+    op's arguments instead (any op), its :func:`~threepio.expansions.require` conditions
+    becoming the plan's guards."""
     names = list(dict.fromkeys(op.refs()))
     if any(types.get(n) is None for n in names) or any(v.type is None for v in op.outputs):
         raise NotDecomposable("its operand types are not known")
     key = (op.target, _shape_of(op.args), _shape_of(tuple(op.kwargs.items())),
-           tuple((n, types[n]) for n in names), tuple(v.type for v in op.outputs))
+           tuple((n, types[n]) for n in names), tuple(v.type for v in op.outputs), expansion)
     try:
-        sub = _traced(key, op, tuple(types[n] for n in names))
+        sub = _traced(key, op, tuple(types[n] for n in names), expansion)
     except NotDecomposable:
         raise
     except Exception as e:  # noqa: BLE001 - torch raises many kinds; report which and why
@@ -47,7 +51,7 @@ def _shape_of(args):
 _CACHE: dict = {}
 
 
-def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
+def _traced(key, op: Op, operand_types: tuple[TensorType, ...], expansion=None) -> Plan:
     if key in _CACHE:
         return _CACHE[key]
     if len(_CACHE) > 2048:
@@ -62,13 +66,15 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
                [Op(op.target, op.args, dict(op.kwargs), [Value(v.name, v.type)
                                                          for v in op.outputs], op.source)],
                [Ref(v.name) for v in op.outputs])
+    fn, required = (lambda *xs: tuple(run_api_plan(one, xs))), []
+    if expansion is not None:
+        fn = _expansion_call(op, names, expansion, required)
     sub, error = None, None
     for ints in (0, 1):     # integer operands are often indices (0 is valid) or divisors (1)
         g = torch.Generator().manual_seed(0)
         examples = [_example(t, g, ints) for t in operand_types]
         try:
-            sub = trace_aten(lambda *xs: tuple(run_api_plan(one, xs)), examples,
-                             requires_grad=False, name=op.target)
+            sub = trace_aten(fn, examples, requires_grad=False, name=op.target)
             break
         except ThreepioError as e:
             error = e
@@ -77,6 +83,10 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
     if sub.guards:
         raise NotDecomposable(f"its decomposition reads values from the data "
                               f"({sub.guards[0].message}): the graph depends on the values")
+    if required:
+        n = len(sub.outputs) - len(required)
+        sub.guards = [Guard(r, m) for r, m in zip(sub.outputs[n:], required)]
+        sub.outputs = sub.outputs[:n]
     got = [sub.types()[r.name] for r in sub.outputs]
     want = [v.type for v in op.outputs]
     if got != want:
@@ -84,6 +94,26 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...]) -> Plan:
                               f"{', '.join(map(str, want))}: the graph depends on the values")
     _CACHE[key] = sub
     return sub
+
+
+def _expansion_call(op: Op, names: list[str], name: str, messages: list[str]):
+    """The traceable function of an expansion applied to ``op``'s arguments: its outputs, then
+    the bool tensors it required (their messages are collected into ``messages``)."""
+    from .expansions import load_all, take_required
+
+    impl = load_all()[name]
+
+    def call(*xs):
+        env = dict(zip(names, xs))
+        args = map_refs(op.args, lambda r: env[r.name])
+        kwargs = {k: map_refs(v, lambda r: env[r.name]) for k, v in op.kwargs.items()}
+        take_required()
+        outs = impl(*args, **kwargs)
+        outs = tuple(outs) if isinstance(outs, (tuple, list)) else (outs,)
+        conds = take_required()
+        messages[:] = [m for _, m in conds]
+        return (*outs, *(c for c, _ in conds))
+    return call
 
 
 def _example(t: TensorType, g, ints: int):

@@ -66,6 +66,7 @@ class _Translator:
         for r in [*plan.outputs, *(g.ref for g in plan.guards)]:
             self.uses[r.name] = self.uses.get(r.name, 0) + 1
         self._consts: dict = {}
+        self.rule_guards: list[Guard] = []  # runtime conditions rules added (helper guard())
 
     # -- names and types ---------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -187,7 +188,7 @@ class _Translator:
             self.op(i, op)
         self.out.outputs = [Ref(self.env[r.name].value.name) for r in self.src.outputs]
         self.out.guards = [Guard(Ref(self.env[g.ref.name].value.name), g.message)
-                           for g in self.src.guards]
+                           for g in self.src.guards] + self.rule_guards
         return self.out
 
     def op(self, index: int, op: Op):
@@ -211,8 +212,8 @@ class _Translator:
         ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
         try:
             result = self.apply(ctx, rule)
-        except _Decompose:
-            return self.via_decomposition(index, op)
+        except _Decompose as e:
+            return self.via_decomposition(index, op, e.expansion)
         except ExprError as e:
             raise self.error(index, op, f"rule {rule.where} failed: {e}") from None
         except _Refused as e:
@@ -248,16 +249,20 @@ class _Translator:
                                  "first, or translate for a target that has "
                                  f"{t.dtype}")
 
-    def via_decomposition(self, index: int, op: Op):
+    def via_decomposition(self, index: int, op: Op, expansion: str | None = None):
         """An API-level command without a rule: translate its Core ATen decomposition
-        (:mod:`threepio.decompose`) in its place."""
+        (:mod:`threepio.decompose`) in its place; or, for a rule that says ``expand: name``,
+        the ATen ops of that :mod:`threepio.expansions` function, with its guards."""
         from .decompose import NotDecomposable, decompose
 
         if self._types is None:
             self._types = self.src.types()
         try:
-            sub = decompose(op, self._types, self.fresh)
+            sub = decompose(op, self._types, self.fresh, expansion)
         except NotDecomposable as e:
+            if expansion is not None:
+                raise self.error(index, op, f"expansion {expansion!r} of {op.target} failed: "
+                                 f"{e}") from None
             raise self.error(index, op, f"no rule for {op.target} in "
                              f"{', '.join(self.rules.files)}, and {e}", suggest=True) from None
         self._types.update(sub.types())
@@ -285,11 +290,16 @@ class _Translator:
             except TranslationError as e:
                 raise TranslationError(
                     f"{e}\n  (op {index} `{op.target}` has no rule of its own on "
-                    f"{self.rules.target}; this is step {k} of its ATen decomposition)",
+                    f"{self.rules.target}; this is step {k} of its ATen decomposition)"
+                    if expansion is None else f"{e}\n  (step {k} of expansion {expansion!r} "
+                    f"of op {index} `{op.target}`)",
                     op=e.op, index=index, target=self.rules.target,
                     suggestions=e.suggestions) from None
         for r, v in zip(sub.outputs, op.outputs):
             self.env.setdefault(v.name, self.env[r.name])
+        for g in sub.guards:
+            self.rule_guards.append(Guard(Ref(self.env[g.ref.name].value.name),
+                                          f"op {index} {op.target}: {g.message}"))
 
     def apply(self, ctx, rule: Rule):
         tried = []
@@ -307,6 +317,8 @@ class _Translator:
                 raise _Refused(f"refused by rule {rule.where}: {case.unsupported}")
             if case.decompose is not None:
                 raise _Decompose(case.decompose)
+            if case.expand is not None:
+                raise _Decompose(case.decompose, case.expand)
             return case.emit.ev(ctx)
         raise _Refused(f"no case of rule {rule.where} applies; its conditions: "
                        + "; ".join(f"`{t}`" for t in tried))
@@ -376,6 +388,12 @@ class _Translator:
             self.out.ops.append(Op(new.target, _ref(new.args),
                                    {k: _ref(v) for k, v in new.kwargs.items()},
                                    [s.value for s in new.outputs], op.source, rule.where))
+        for cond, message in ctx.guards:
+            if cond.pending:
+                raise self.error(index, op, f"rule {rule.where}: the guard's condition is not "
+                                 "one of the ops the rule emitted")
+            self.rule_guards.append(Guard(Ref(cond.value.name),
+                                          f"op {index} {op.target}: {message}"))
 
     def error(self, index: int, op: Op, reason: str, suggest: bool = False):
         sugg = ()
@@ -399,7 +417,11 @@ class _Refused(Exception):
 
 
 class _Decompose(Exception):
-    """A rule case chose the command's Core ATen decomposition."""
+    """A rule case chose the command's Core ATen decomposition (or a threepio expansion)."""
+
+    def __init__(self, reason, expansion: str | None = None):
+        super().__init__(reason)
+        self.expansion = expansion
 
 
 def _choose_bounds(plan: Plan, rules: RuleSet):
@@ -460,6 +482,7 @@ class _Ctx:
         self.prefixes = tr.rules.prefixes
         self.vars: dict = {}
         self.emitted: list[_Emitted] = []
+        self.guards: list[tuple[Sym, str]] = []  # runtime conditions the rule added (guard())
         self.emitting = True
         self.source_types: dict = {}  # id of an argument's Sym -> its type in the PyTorch plan
 

@@ -76,7 +76,7 @@ SAMPLES = [
 
 _TFJS = {
     SVD: "no singular value decomposition kernel", PINV: "no singular value or eigen",
-    TRI: "no triangular solve kernel", LUF: "no LU factorization kernel",
+    LUF: "no LU factorization kernel",
     LU: "no LU factorization kernel", LUS: "no triangular solve", QR: "sign convention",
     GEQRF: "packed Householder vectors", ORMQR: "neither a triangular solve nor loops",
     LSTSQ: "no least-squares",
@@ -84,7 +84,7 @@ _TFJS = {
 
 #: TF.js has no linear algebra kernels; singular vectors' signs differ between LAPACKs; TF's LU
 #: is square only and its permutation is not LAPACK's pivots; TF's QR has no Householder output
-REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES} | {
+REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
     (t, f"{SVD}-vectors"): "defined only up to sign" for t in ("numpy", "tf")
 } | {
     (t, f"{LSTSQ}-gelsy-rank"): "gelsy" for t in ("numpy", "tf")

@@ -25,16 +25,25 @@ SAMPLES = [
     _stable(f(2, 3, 5), dim=-2, note="3d"),
     _stable(torch.tensor(2.5), note="0d"),
     _stable(f(0, 4), note="empty"),
-    S("aten.sort.default", f(3, 5), 1, note="values"),        # indices unused below
+    S("aten.sort.default", f(3, 5), 1, note="distinct"),
+    S("aten.sort.default", f(3, 5), 0, True, note="distinct-desc-dim0"),
+    S("aten.sort.default", TRICKY, 1, note="ties"),
+    S("aten.sort.default", torch.tensor([[0.0, -0.0, 1.0]]), note="signed-zero-tie"),
+    S("aten.sort.default", torch.tensor([[NAN, 1.0, NAN]]), note="nan-tie"),
+    S("aten.sort.default", INT_TIES, note="int-ties"),
+    S("aten.sort.default", INT_TIES[:, 1:4], note="int-distinct"),
     S("aten.topk.default", TRICKY, 4, note="values-nan"),
     S("aten.topk.default", f(4, 6), 2, 0, False, note="smallest-dim0"),
+    S("aten.topk.default", f(4, 6), 2, 1, True, False, note="unsorted"),
 ]
 
-#: indices of an unstable sort, or of topk, are refused (PyTorch leaves the order of ties open)
+#: the indices of an unstable sort, or of topk, are exact only for rows without equal elements
+#: (PyTorch leaves the order of ties open): a guard of the translation refuses the others;
+#: topk with sorted=False leaves the order of every element open and is refused
 REFUSED = {
-    (t, f"aten.sort.default-{n}"): "order of equal elements unspecified"
-    for t in ("numpy", "tf", "tfjs") for n in ("values",)
-} | {
-    (t, f"aten.topk.default-{n}"): "unspecified, kernel-dependent"
-    for t in ("numpy", "tf", "tfjs") for n in ("values-nan", "smallest-dim0")
-}
+    (t, f"aten.{op}.default-{n}"): "order of equal elements unspecified"
+    for t in ("numpy", "tf", "tfjs")
+    for op, n in [("sort", "ties"), ("sort", "signed-zero-tie"), ("sort", "nan-tie"),
+                  ("sort", "int-ties"), ("topk", "values-nan")]
+} | {(t, "aten.topk.default-unsorted"): "every element, when sorted=False"
+     for t in ("numpy", "tf", "tfjs")}

@@ -347,6 +347,16 @@ def sort(x, dim, descending, count=None):
     return np.moveaxis(vals, -1, dim), np.moveaxis(idx.astype(np.int64), -1, dim)
 
 
+def distinct(x, dim):
+    """0-d bool: no two elements of ``x`` along ``dim`` are equal (NaN counts as equal to NaN,
+    -0.0 to 0.0): the inputs for which every sort, stable or not, gives the same indices."""
+    s = np.sort(np.moveaxis(np.asarray(x), dim, -1), axis=-1)
+    same = s[..., 1:] == s[..., :-1]
+    if np.issubdtype(s.dtype, np.floating):
+        same |= np.isnan(s[..., 1:]) & np.isnan(s[..., :-1])
+    return np.asarray(not same.any())
+
+
 def searchsorted(seq, values, right=False, sorter=None, out_dtype="int64"):
     """``torch.searchsorted`` on CPU: PyTorch's own binary search, step by step, for every
     value at once. ``seq`` is 1-D (searched for values of any shape) or N-D with the leading

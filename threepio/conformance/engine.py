@@ -2,8 +2,9 @@
 level once and translated, run and compared for each target.
 
 Outcomes per target: ``pass`` (values within tolerance, dtype as mapped), ``pass-random`` (a
-random op: shape, dtype and finiteness checked, not values), ``refused`` (translation or input
-conversion refused with a reason: honest, not a wrong number), ``fail`` (wrong values or dtype),
+random op: shape, dtype and finiteness checked, not values), ``refused`` (translation, input
+conversion or a runtime guard of the translation refused with a reason: honest, not a wrong
+number), ``fail`` (wrong values or dtype),
 ``error`` (the target raised while running), ``untraceable``/``no-sample``/``python-value``/
 ``not-dense``/``no-numpy-dtype`` (the case never reached translation; the same for every
 target), and ``harness-error`` (the conformance runner itself failed on the case: listed,
@@ -18,7 +19,7 @@ from functools import cache
 
 import numpy as np
 
-from ..errors import PlanInputError, ThreepioError, TranslationError
+from ..errors import GuardError, PlanInputError, ThreepioError, TranslationError
 
 TARGETS = ("numpy", "tf", "tfjs")
 _NO_NUMPY = {"torch.bfloat16", "torch.complex32", "torch.float8_e4m3fn", "torch.float8_e5m2",
@@ -140,6 +141,9 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
             outs = run(tp, plan.examples, tfjs_backend=tfjs_backend)
         except PlanInputError as e:
             r.status[target], r.detail[target] = "refused", f"input: {_first_line(e)}"
+            continue
+        except GuardError as e:  # a runtime condition of the translation refused these inputs
+            r.status[target], r.detail[target] = "refused", f"guard: {_first_line(e)}"
             continue
         except ThreepioError as e:
             r.status[target], r.detail[target] = "error", _first_line(e)

@@ -409,6 +409,20 @@ def nth_first_equivalent(ctx, n):
     return _nth_first_equivalent(n)
 
 
+def guard(ctx, cond, message):
+    """A runtime condition of the translated plan: ``cond`` (a bool tensor the rule computed)
+    must be true everywhere, or the plan refuses the inputs with ``message`` (GuardError)
+    instead of returning numbers PyTorch may not give. For results PyTorch leaves to its
+    kernel in rare inputs (the order of equal elements in an unstable sort): exact for every
+    input the guard accepts. Returns ``cond``."""
+    if not ctx.emitting:
+        raise ExprError("a condition cannot add a guard")
+    if not hasattr(cond, "is_symbolic") or cond.type is not None and cond.type.dtype != "bool":
+        raise ExprError("guard(cond, message) takes a bool tensor the rule computed")
+    ctx.guards.append((cond, str(message)))
+    return cond
+
+
 def _wrap(fn):
     return lambda ctx, *a, **k: fn(*a, **k)
 
@@ -431,7 +445,7 @@ HELPERS = {
     "fractional_tables": fractional_tables, "unfold_table": unfold_table,
     "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
     "unsqueezed_shape": unsqueezed_shape, "perm_to_end": perm_to_end,
-    "nth_first_equivalent": nth_first_equivalent,
+    "nth_first_equivalent": nth_first_equivalent, "guard": guard,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }

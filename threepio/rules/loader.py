@@ -206,11 +206,12 @@ class _Compiler:
             for item in body["cases"]:
                 if not isinstance(item, LineDict):
                     self.fail(body, "cases", "each case is a mapping with 'when' and 'emit'")
-                extra = set(item) - {"when", "emit", "unsupported", "decompose", "why"}
+                extra = set(item) - {"when", "emit", "unsupported", "decompose", "expand",
+                                     "why"}
                 if extra:
                     self.fail(item, sorted(extra)[0], f"rule {key!r}: a case takes when, emit, "
-                                                      f"unsupported, decompose and why, not "
-                                                      f"{sorted(extra)}")
+                                                      f"unsupported, decompose, expand and why, "
+                                                      f"not {sorted(extra)}")
                 cases.append(self.case(item, key))
         else:
             cases.append(self.case(body, key))
@@ -231,11 +232,18 @@ class _Compiler:
                     body.get("values") == "undefined")
 
     def case(self, body: LineDict, key: str) -> Case:
-        kinds = [k for k in ("emit", "unsupported", "decompose") if k in body]
+        kinds = [k for k in ("emit", "unsupported", "decompose", "expand") if k in body]
         if len(kinds) != 1:
             self.fail(body, kinds[1] if len(kinds) > 1 else "when",
-                      f"rule {key!r}: each case needs exactly one of 'emit', 'unsupported' "
-                      "or 'decompose'")
+                      f"rule {key!r}: each case needs exactly one of 'emit', 'unsupported', "
+                      "'decompose' or 'expand'")
+        if "expand" in body:
+            from ..expansions import load_all
+
+            known = load_all()
+            if body["expand"] not in known:
+                self.fail(body, "expand", f"rule {key!r}: no expansion named "
+                          f"{body['expand']!r} (threepio/expansions: {', '.join(sorted(known))})")
         if "decompose" in body:
             if key.startswith("aten."):
                 self.fail(body, "decompose", f"rule {key!r}: 'decompose' (translate the "
@@ -249,7 +257,8 @@ class _Compiler:
                     self.expr(body, "emit", body["emit"]) if "emit" in body else None,
                     str(body["unsupported"]) if "unsupported" in body else None,
                     body.lines.get(kinds[0], body.line),
-                    str(body["decompose"]) if "decompose" in body else None)
+                    str(body["decompose"]) if "decompose" in body else None,
+                    str(body["expand"]) if "expand" in body else None)
 
     def family(self, rs: RuleSet, parent: LineDict, name: str, fam):
         if not isinstance(fam, LineDict) or "members" not in fam or not (

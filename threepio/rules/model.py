@@ -12,7 +12,8 @@ from .expr import Program, Signature
 class Case:
     """One alternative of a rule: emit ``emit`` when ``when`` holds, refuse with a reason
     (``unsupported``), or translate the command's Core ATen decomposition instead
-    (``decompose``, a reason; API-level commands only)."""
+    (``decompose``, a reason; API-level commands only), or translate threepio's expansion
+    of the op (``expand``, the name of a :mod:`threepio.expansions` function)."""
 
     when: Program | None
     when_text: str | None
@@ -20,6 +21,7 @@ class Case:
     unsupported: str | None
     line: int
     decompose: str | None = None
+    expand: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
