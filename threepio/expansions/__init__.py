@@ -47,7 +47,10 @@ def take_required() -> list[tuple[object, str]]:
 
 
 def load_all() -> dict[str, Callable]:
-    """Every expansion (importing the modules registers them)."""
-    from . import linalg  # noqa: F401
+    """Every expansion (importing the package's modules registers them)."""
+    import importlib
+    import pkgutil
 
+    for m in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{m.name}")
     return EXPANSIONS
