@@ -169,3 +169,13 @@ SAMPLES += [
     S(_CB, f(2, 3, 10), _X1, f(3, 4, 2), None, [1], [0], [1], False, [0], 1,
       [True, True, False], note="1d"),
 ]
+
+# addmm with alpha/beta scaling (the chunked F.linear_cross_entropy backward uses alpha=-1);
+# beta=0 ignores self, even NaN
+_NANB = f(3, 5)
+_NANB[0, 1] = float("nan")
+SAMPLES += [
+    S("aten.addmm.default", f(3, 5), f(3, 4), f(4, 5), alpha=-1, note="alpha-neg"),
+    S("aten.addmm.default", f(5), f(3, 4), f(4, 5), beta=0.5, alpha=2.0, note="alpha-beta"),
+    S("aten.addmm.default", _NANB, f(3, 4), f(4, 5), beta=0, note="beta0-nan"),
+]

@@ -70,7 +70,7 @@ def trace_aten(fn, example_inputs, *, params: str = "inputs", name: str | None =
               for k, t in enumerate(inputs)]
     try:
         with torch.enable_grad(), _decomposable_kernels():
-            gm = make_fx(func, decomposition_table=_core_decompositions(),
+            gm = make_fx(func, decomposition_table=_decompositions(),
                          record_stack_traces=source_lines,
                          _error_on_data_dependent_ops=False)(*leaves)
             guards = _guards_from_reads(gm, leaves, name)
@@ -120,6 +120,38 @@ def _core_decompositions() -> dict:
     from torch._decomp import core_aten_decompositions
 
     return dict(core_aten_decompositions().items())
+
+
+def _decompositions() -> dict:
+    """The Core ATen table plus torch's own Python custom ops (``torch_nn::*``, e.g. the chunked
+    ``F.linear_cross_entropy``): make_fx records such an op as one opaque call that no target
+    can run, so trace its Python implementation instead, which is written in ATen ops."""
+    try:  # F.linear_cross_entropy imports its custom ops only on its first call
+        import torch.nn.modules.linear_cross_entropy  # noqa: F401
+    except ImportError:
+        pass
+    from torch._library.custom_ops import OPDEFS
+
+    table = dict(_core_decompositions())
+    for qualname, opdef in list(OPDEFS.items()):
+        if qualname.split("::")[0] == "torch_nn":
+            table[opdef._opoverload] = functools.partial(_scratch_zeroed, opdef._init_fn)
+    return table
+
+
+def _scratch_zeroed(impl, *args, **kwargs):
+    """Run a custom op's Python implementation with ``torch.empty`` scratch buffers allocated
+    as zeros: it overwrites them before reading, so the values are the same, and the plan then
+    holds no op with undefined values (whose results could not be checked)."""
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    class _ZeroEmpty(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            return (torch.zeros if func is torch.empty else func)(*args, **(kwargs or {}))
+
+    with _ZeroEmpty():
+        return impl(*args, **kwargs)
 
 
 def _anchor_user_code(fn) -> None:
