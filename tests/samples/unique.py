@@ -23,7 +23,9 @@ SAMPLES = [
     S(K2, TRICKY, True, True, True, note="nan-zeros"),
     S(K2, TRICKY, False, True, True, note="unsorted"),           # CPU sorts anyway
     S(K2, BIG, True, False, True, note="big-counts"),
-    S(K2, BIG, True, True, True, note="big-inverse"),
+    S(K2, BIG, True, True, True, note="big-inverse"),        # several NaN: refused by a guard
+    S(K2, torch.tensor([1.0, -0.0, 2.0, 0.0, 1.0, -2.0] * 3 + [NAN] + [0.0, 2.0, -0.0] * 3),
+      True, True, True, note="big-inverse-one-nan"),
     S(K2, i(4, 6, lo=-3, hi=3), True, True, True, note="int64"),
     S(K2, i(30, lo=-3, hi=3), True, True, False, note="int64-big"),
     S(K2, INT_ROWS, True, True, True, note="int32-extremes"),
