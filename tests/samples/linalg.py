@@ -1,5 +1,7 @@
 """Samples for mappings/<target>/linalg.yaml: SVD values, pinv, triangular and LU solves, LU and
-QR factorizations, geqrf/ormqr and lstsq, batched, broadcast, rectangular and empty."""
+QR factorizations, geqrf/ormqr and lstsq, Cholesky, solve, inverse, determinants, symmetric
+eigenvalues, householder_product and ldl_solve, batched, broadcast, rectangular and empty, with
+the matrices the runtime guards refuse (singular, not positive-definite, NaN)."""
 
 import torch
 from op_samples import S, f
@@ -28,6 +30,38 @@ QR = "aten.linalg_qr.default"
 GEQRF = "aten.geqrf.default"
 ORMQR = "aten.ormqr.default"
 LSTSQ = "aten.linalg_lstsq.default"
+CHEX = "aten.linalg_cholesky_ex.default"
+CHOL = "aten.cholesky.default"
+CHS = "aten.cholesky_solve.default"
+CHI = "aten.cholesky_inverse.default"
+TRS = "aten.triangular_solve.default"
+SOLVE = "aten._linalg_solve_ex.default"
+INV = "aten.linalg_inv_ex.default"
+DET = "aten._linalg_det.default"
+SLOG = "aten._linalg_slogdet.default"
+UNPACK = "aten.lu_unpack.default"
+CHECK = "aten._linalg_check_errors.default"
+EIGH = "aten._linalg_eigh.default"
+EIG = "aten.linalg_eig.default"
+HH = "aten.linalg_householder_product.default"
+LDLS = "aten.linalg_ldl_solve.default"
+LDLF = "aten.linalg_ldl_factor_ex.default"
+
+
+def _spd(*shape):
+    """Symmetric positive-definite matrices: X X^T + I."""
+    x = f(*shape)
+    return x @ x.mT + torch.eye(shape[-1])
+
+
+_SPD = _spd(2, 4, 4)
+_CHOL = torch.linalg.cholesky(_SPD)
+_NAN = _well(3, 3)
+_NAN[1, 2] = float("nan")
+_SYM = f(2, 5, 5)
+_SYM = _SYM + _SYM.mT
+_LD, _LDPIV = torch.linalg.ldl_factor(_SYM)
+_LU2, _PIV2 = torch.linalg.lu_factor(f(2, 5, 3))
 
 SAMPLES = [
     S(SVD, f(2, 5, 3), False, False, note="values"),
@@ -72,6 +106,57 @@ SAMPLES = [
     S(LSTSQ, f(6, 3), f(6, 2), driver="gels", note="tall-gels"),
     S(LSTSQ, f(6, 3), f(6), driver="gelsd", note="vector"),
     S(LSTSQ, f(6, 3), f(6, 2), note="gelsy-rank"),
+    S(CHEX, _SPD, note="lower"),
+    S(CHEX, _SPD, upper=True, note="upper"),
+    S(CHEX, torch.tensor([[1.0, 2.0], [2.0, 1.0]]), note="indefinite"),
+    S(CHEX, f(0, 3, 3), note="empty"),
+    S(CHOL, _SPD[0], note="lower"),
+    S(CHOL, _SPD, True, note="upper"),
+    S(CHS, f(2, 4, 3), _CHOL, note="lower"),
+    S(CHS, f(4, 2), _CHOL.mT, True, note="upper-broadcast"),
+    S(CHS, f(4, 2), torch.zeros(4, 4), note="zero-diagonal"),
+    S(CHS, f(0, 2), torch.zeros(0, 0), note="empty"),
+    S(CHI, _CHOL, note="lower"),
+    S(CHI, _CHOL[0].mT, True, note="upper"),
+    S(CHI, torch.zeros(0, 0), note="empty"),
+    S(TRS, f(2, 4, 3), _well(2, 4, 4), note="upper"),
+    S(TRS, f(2, 3, 4, 2), _well(4, 4), False, True, note="lower-transpose-broadcast"),
+    S(TRS, f(4, 1), f(3, 4, 4), True, False, True, note="unit"),
+    S(TRS, f(3, 2), torch.tril(_well(3, 3)), note="reads-upper"),
+    S(TRS, f(0, 2), f(0, 0), note="empty"),
+    S(SOLVE, _A, f(2, 4, 3), note="matrix"),
+    S(SOLVE, _A, f(2, 4), note="vector"),
+    S(SOLVE, _well(4, 4), f(3, 2, 4), left=False, note="right-broadcast"),
+    S(SOLVE, _SINGULAR, f(3, 1), note="singular"),
+    S(SOLVE, _NAN, f(3, 1), note="nan"),
+    S(SOLVE, f(2, 0, 0), f(2, 0), note="empty"),
+    S(INV, _A, note="batched"),
+    S(INV, _SINGULAR, note="singular"),
+    S(INV, f(0, 0), note="empty"),
+    S(DET, f(2, 4, 4), note="batched"),
+    S(DET, _SINGULAR, note="singular"),
+    S(DET, _NAN, note="nan"),
+    S(DET, f(0, 0), note="empty"),
+    S(SLOG, f(2, 4, 4), note="batched"),
+    S(SLOG, _SINGULAR, note="singular"),
+    S(SLOG, f(3, 0, 0), note="empty"),
+    S(UNPACK, _LU, _PIV, note="square"),
+    S(UNPACK, _LU2, _PIV2, note="tall"),
+    S(UNPACK, _LU2, _PIV2, False, True, note="pivots-only"),
+    S(UNPACK, _LU2, _PIV2, True, False, note="data-only"),
+    S(CHECK, torch.tensor(0, dtype=torch.int32), "linalg.cholesky", is_matrix=True, note="ok"),
+    S(CHECK, torch.zeros(2, dtype=torch.int32), "linalg.inv", is_matrix=False, note="batched"),
+    S(EIGH, _SYM, compute_v=False, note="values"),
+    S(EIGH, _SYM[0], "U", False, note="upper"),
+    S(EIGH, _SYM, note="vectors"),
+    S(EIGH, f(0, 3, 3), compute_v=False, note="empty"),
+    S(EIG, f(3, 3), note="general"),
+    S(HH, _H, _TAU, note="tall"),
+    S(HH, _H, _TAU[..., :2], note="fewer"),
+    S(HH, f(4, 4), torch.zeros(0), note="no-reflector"),
+    S(LDLS, _LD, _LDPIV, f(2, 5, 2), note="batched"),
+    S(LDLS, _LD[0], _LDPIV[0], f(5, 3), hermitian=True, note="hermitian"),
+    S(LDLF, _SYM, note="factor"),
 ]
 
 _TFJS = {
@@ -80,6 +165,13 @@ _TFJS = {
     LU: "no LU factorization kernel", LUS: "no triangular solve", QR: "sign convention",
     GEQRF: "packed Householder vectors", ORMQR: "neither a triangular solve nor loops",
     LSTSQ: "no least-squares",
+    CHEX: "no Cholesky factorization kernel", CHOL: "no Cholesky factorization kernel",
+    CHS: "no triangular solve", CHI: "no triangular solve or inverse",
+    TRS: "no triangular solve kernel", SOLVE: "no LU factorization", INV: "no LU factorization",
+    DET: "no LU factorization", SLOG: "no LU factorization", UNPACK: "replayed in sequence",
+    CHECK: "checks the info code", EIGH: "no symmetric eigendecomposition",
+    EIG: "eigenvalues of a general matrix are complex", HH: "k sequential updates",
+    LDLS: "sytrs walks the Bunch-Kaufman pivots", LDLF: "Bunch-Kaufman pivoting",
 }
 
 #: TF.js has no linear algebra kernels; singular vectors' signs differ between LAPACKs; TF's LU
@@ -98,4 +190,23 @@ REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
     ("tf", f"{LU}-tall"): "square matrices only",
 } | {
     ("tf", f"{GEQRF}-{n}"): "packed Householder vectors" for n in ("tall", "wide-batched")
+} | {
+    (t, sid): why for t in ("numpy", "tf") for sid, why in {
+        f"{CHEX}-indefinite": "not positive definite by a margin",
+        f"{CHS}-zero-diagonal": "zero on its diagonal",
+        f"{SOLVE}-singular": "within float32 rounding of zero",
+        f"{SOLVE}-nan": "non-finite",
+        f"{INV}-singular": "within float32 rounding of zero",
+        f"{DET}-nan": "non-finite",
+        f"{SLOG}-singular": "within float32 rounding of zero",
+        f"{EIGH}-vectors": "defined only up to sign",
+        f"{EIG}-general": "Hessenberg QR",
+        f"{LDLF}-factor": "Bunch-Kaufman pivoting",
+    }.items()
+} | {
+    ("tf", f"{LDLS}-{n}"): "sytrs walks the Bunch-Kaufman pivots" for n in ("batched", "hermitian")
+} | {
+    ("tf", f"{UNPACK}-{n}"): "replayed sequentially" for n in ("square", "tall", "pivots-only")
+} | {  # a one-op plan returns every output, LU and pivots too: TF translates the rest only
+    ("tf", s.id): "the LU factors and pivots do not" for s in SAMPLES if s.key in (SOLVE, DET, SLOG)
 }
