@@ -314,6 +314,11 @@ _TRANSFER: dict[str, Callable] = {
     "aten.median.dim": _indices_of(1, 1), "aten.nanmedian.dim": _indices_of(1, 1),
     "aten.kthvalue": _indices_of(2, 1), "aten.median.default": _same(),
     "aten.nanmedian.default": _same(),
+    "aten.mode": _indices_of(1, 1),
+    "aten._batch_norm_with_update": lambda x: [None, None, None, (0, 0)],   # an empty reserve
+    "aten.index_reduce": lambda x: (_join(x.r(0), x.r(3))
+                                    if x.arg(4, "reduce") in ("amax", "amin", "mean") else None),
+    "aten.permute_copy": _same(), "aten.narrow_copy": _same(), "aten.unbind_copy": _same(),
     "aten.diagonal_scatter": lambda x: _join(x.r(0), x.r(1)),
     "aten.clamp_min": lambda x: _clamp_one(x.r(0), x.r(1), max),
     "aten.clamp_max": lambda x: _clamp_one(x.r(0), x.r(1), min),

@@ -1430,3 +1430,51 @@ def polygamma(n, x):
     z = np.asarray(_zeta64(float(n + 1), x.astype(np.float64)), np.float64).astype(x.dtype)
     with np.errstate(all="ignore"):
         return np.asarray(t(1 if n % 2 else -1) * t(math.factorial(n)) * z, x.dtype)
+
+
+# -- misc part -------------------------------------------------------------------------------------
+__all__ += ["mode", "complex"]
+
+
+def mode(x, dim, keepdim=False):
+    """``torch.mode(x, dim, keepdim)`` as PyTorch's CPU kernel computes it: per row, std::sort
+    of (value, position) pairs by value (libstdc++, replayed by `_std_sort`), then the first run
+    of equal values (``!=``: every NaN is a run of its own) longer than all before it; its last
+    element gives the value and the int64 index."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    moved = np.moveaxis(x, dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    n = rows.shape[1]
+    if n == 0:
+        raise ValueError("mode of an empty dim (PyTorch raises)")
+    vals = np.empty(rows.shape[0], x.dtype)
+    idx = np.empty(rows.shape[0], np.int64)
+    with np.errstate(invalid="ignore"):
+        for r, row in enumerate(rows):
+            pairs = _std_sort([(row[k], k) for k in range(n)], lambda a, b: a[0] < b[0])
+            best, freq = 0, 0
+            for k in range(n):
+                freq += 1
+                if k == n - 1 or pairs[k][0] != pairs[k + 1][0]:
+                    if freq > best:
+                        vals[r], idx[r], best = pairs[k][0], pairs[k][1], freq
+                    freq = 0
+    shape = moved.shape[:-1]
+    vals, idx = vals.reshape(shape), idx.reshape(shape)
+    if keepdim:
+        vals, idx = np.expand_dims(vals, dim), np.expand_dims(idx, dim)
+    return vals, idx
+
+
+def complex(real, imag):  # noqa: A001 - the command is npx.complex, like torch.complex
+    """``torch.complex(real, imag)``: real and imaginary parts placed as they are (``real +
+    1j * imag`` would turn an infinite imaginary part into NaN); float32 parts make complex64."""
+    real, imag = np.asarray(real), np.asarray(imag)
+    shape = np.broadcast_shapes(real.shape, imag.shape)
+    dtype = np.result_type(real.dtype, imag.dtype)
+    out = np.empty(shape, np.complex64 if dtype == np.float32 or dtype == np.float16
+                   else np.complex128)
+    out.real, out.imag = real, imag
+    return out
