@@ -41,17 +41,19 @@ def test_bad_expression_shows_caret_and_line():
     ("  aten.neg.default: {emit: tf.neg(self)}",
      r"bad\.yaml:6: rule 'aten\.neg\.default' needs 'torch'"),
     ("  aten.neg.default: {torch: neg(self), emitt: x}", r"unknown field\(s\) \['emitt'\]"),
-    ("  aten.neg.default: {torch: neg(self)}", r"exactly one of 'emit', 'unsupported' or "
-                                               r"'decompose'"),
+    ("  aten.neg.default: {torch: neg(self)}", r"exactly one of 'emit', 'unsupported', "
+                                               r"'decompose' or 'expand'"),
     ("  aten.neg.default: {torch: neg(self), cases: [{decompose: why}]}",
      r"'decompose' .* is for API-level commands"),
     ("  torch.neg: {torch: neg(self), cases: [{decompose: why, emit: self}]}",
-     r"exactly one of 'emit', 'unsupported' or 'decompose'"),
+     r"exactly one of 'emit', 'unsupported', 'decompose' or 'expand'"),
+    ("  aten.neg.default: {torch: neg(self), cases: [{expand: no_such_expansion}]}",
+     r"bad\.yaml:6: rule 'aten\.neg\.default': no expansion named 'no_such_expansion'"),
     ("  aten.neg.default: {torch: 'neg(self', emit: self}", r"bad signature"),
     ("  aten.sum.default: {torch: sum(self), emit: 'tf.sum(self, axis=0)'}",
      r"tf\.sum takes positional arguments only on tfjs"),
     ("  aten.neg.default: {torch: neg(self), cases: [{when: 'true', emitt: x}]}",
-     r"a case takes when, emit, unsupported, decompose and why"),
+     r"a case takes when, emit, unsupported, decompose, expand and why"),
 ])
 def test_invalid_rules_are_refused(body, match):
     broken("rules:\n" + body + "\n", match)
