@@ -170,7 +170,7 @@ _TFJS = {
     TRS: "no triangular solve kernel", SOLVE: "no LU factorization", INV: "no LU factorization",
     DET: "no LU factorization", SLOG: "no LU factorization", UNPACK: "replayed in sequence",
     CHECK: "checks the info code", EIGH: "no symmetric eigendecomposition",
-    EIG: "eigenvalues of a general matrix are complex", HH: "k sequential updates",
+    EIG: "complex", HH: "k sequential updates",
     LDLS: "sytrs walks the Bunch-Kaufman pivots", LDLF: "Bunch-Kaufman pivoting",
 }
 
