@@ -179,3 +179,34 @@ SAMPLES += [
     S("aten.addmm.default", f(5), f(3, 4), f(4, 5), beta=0.5, alpha=2.0, note="alpha-beta"),
     S("aten.addmm.default", _NANB, f(3, 4), f(4, 5), beta=0, note="beta0-nan"),
 ]
+
+# 3-D convolution with 1-element int lists (padding='valid' traces padding=[0], output_padding=[0])
+SAMPLES += [
+    S(_CONV, f(1, 1, 1, 1, 10), f(1, 1, 1, 1, 4), None, [1, 1, 1], [0], [1, 1, 1], False, [0], 1,
+      note="3d-pad1"),
+    S(_CONV, f(1, 2, 5, 6, 7), f(3, 2, 2, 3, 2), f(3), [2], [1], [1], False, [0], 1,
+      note="3d-stride1-pad1"),
+]
+
+# 3-D transposed convolution (weight: in, out, kd, kh, kw); output_padding beyond the padding
+# widens the result past the full size; TF's kernel meets inserted zeros with the filter
+_T5 = f(2, 3, 3, 4, 2)
+_WINF = f(3, 2, 2, 3, 2)
+_WINF[1, 0, 1, 2, 0] = float("inf")
+_WINF[0, 1, 0, 0, 1] = float("-inf")
+SAMPLES += [
+    S(_CONV, _T5, f(3, 2, 2, 3, 2), f(2), [2, 2, 2], [1, 1, 1], [1, 1, 1], True, [1, 1, 1], 1,
+      note="3d-transposed-stride-pad-outpad"),
+    S(_CONV, _T5, f(3, 2, 2, 2, 2), None, [1], [0], [1], True, [0], 1,
+      note="3d-transposed-lists1"),
+    S(_CONV, _T5, f(3, 4, 3, 1, 2), f(4), [3, 2, 1], [0, 1, 0], [1, 1, 1], True, [2, 0, 0], 1,
+      note="3d-transposed-outpad-wide"),
+    S(_CONV, _T5, _WINF, None, [2, 1, 1], [0, 0, 0], [1, 1, 1], True, [0, 0, 0], 1,
+      note="3d-transposed-infw"),
+    S(_CONV, _T5, f(3, 2, 2, 2, 2), None, [1, 1, 1], [0, 0, 0], [2, 2, 2], True, [0, 0, 0], 1,
+      note="3d-transposed-dilation"),
+]
+REFUSED.update({
+    ("tf", "aten.convolution.default-3d-transposed-infw"): "inf or NaN weight",
+    ("tfjs", "aten.convolution.default-3d-transposed-infw"): "inf or NaN weight",
+})
