@@ -144,6 +144,9 @@ SAMPLES = [
     S(UNPACK, _LU2, _PIV2, note="tall"),
     S(UNPACK, _LU2, _PIV2, False, True, note="pivots-only"),
     S(UNPACK, _LU2, _PIV2, True, False, note="data-only"),
+    S(UNPACK, f(4, 6), torch.tensor([3, 4, 4, 4], dtype=torch.int32), note="chained-swaps"),
+    S(UNPACK, f(2, 6, 4), torch.tensor([[6, 6, 5, 6], [2, 3, 4, 5]], dtype=torch.int32),
+      note="chained-tall"),
     S(CHECK, torch.tensor(0, dtype=torch.int32), "linalg.cholesky", is_matrix=True, note="ok"),
     S(CHECK, torch.zeros(2, dtype=torch.int32), "linalg.inv", is_matrix=False, note="batched"),
     S(EIGH, _SYM, compute_v=False, note="values"),
@@ -205,8 +208,6 @@ REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
     }.items()
 } | {
     ("tf", f"{LDLS}-{n}"): "sytrs walks the Bunch-Kaufman pivots" for n in ("batched", "hermitian")
-} | {
-    ("tf", f"{UNPACK}-{n}"): "replayed sequentially" for n in ("square", "tall", "pivots-only")
 } | {  # a one-op plan returns every output, LU and pivots too: TF translates the rest only
     ("tf", s.id): "the LU factors and pivots do not" for s in SAMPLES if s.key in (SOLVE, DET, SLOG)
 }
