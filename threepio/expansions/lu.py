@@ -39,8 +39,8 @@ def _getrf(A):
     batch = A.shape[:-2]
     info = torch.zeros(batch, dtype=torch.int32)
     if A.numel() == 0:      # nothing to eliminate (and no slices of empty tensors)
-        return (A.clone(), torch.zeros((*batch, k), dtype=torch.int64), info,
-                torch.ones(batch, dtype=torch.bool))
+        return (torch.zeros(A.shape, dtype=A.dtype), torch.zeros((*batch, k), dtype=torch.int64),
+                info, torch.ones(batch, dtype=torch.bool))
     a = A
     rows = torch.arange(m)
     pivs = []
@@ -243,6 +243,8 @@ def _det_parts(A):
 def linalg_det(A):
     """aten._linalg_det: (det, LU, pivots) from the LU of A^T."""
     lu, piv, sign, d = _det_parts(A)
+    if A.shape[-1] == 0:    # TF.js (wasm) reduces an empty dimension to garbage
+        return torch.ones(A.shape[:-2], dtype=A.dtype), lu, (piv + 1).to(torch.int32)
     return sign * d.prod(-1), lu, (piv + 1).to(torch.int32)
 
 
@@ -250,5 +252,8 @@ def linalg_det(A):
 def linalg_slogdet(A):
     """aten._linalg_slogdet: (sign, log|det|, LU, pivots) from the LU of A^T."""
     lu, piv, sign, d = _det_parts(A)
+    if A.shape[-1] == 0:    # TF.js (wasm) reduces an empty dimension to garbage
+        return (torch.ones(A.shape[:-2], dtype=A.dtype), torch.zeros(A.shape[:-2], dtype=A.dtype),
+                lu, (piv + 1).to(torch.int32))
     return (sign * d.sign().prod(-1), d.abs().log().sum(-1), lu,
             (piv + 1).to(torch.int32))
