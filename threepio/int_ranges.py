@@ -288,7 +288,8 @@ def _times(r: Range, n: int | None) -> Range:
 
 
 def _scatter_reduce(x: _Args) -> Range:
-    reduce, self_r, src = x.arg(3, "reduce"), x.r(0), x.r(2)
+    # scatter_reduce.two(self, dim, index, src, reduce, *, include_self)
+    reduce, self_r, src = x.arg(4, "reduce"), x.r(0), x.r(3)
     if reduce in ("amax", "amin", "mean"):
         return _join(self_r, src)
     if reduce == "sum":
@@ -405,6 +406,10 @@ _TRANSFER: dict[str, Callable] = {
     "aten.fmax": lambda x: _join(x.r(0), x.r(1)), "aten.fmin": lambda x: _join(x.r(0), x.r(1)),
     "aten.hardtanh": _same(),
     "aten.scatter.value": lambda x: _join(x.r(0), x.r(3)),
+    # scatter with reduce='add': self plus up to index.numel source values (or the value)
+    **{k: lambda x: (_add(x.r(0), _times(x.r(3), _numel(x, 2)))
+                     if x.arg(4, "reduce") == "add" else None)
+       for k in ("aten.scatter.reduce", "aten.scatter.value_reduce")},
     "aten.index_put": lambda x: _join(x.r(0), x.r(2)),
     "aten.masked_fill.Scalar": lambda x: _join(x.r(0), x.r(2)),
     "aten.masked_fill.Tensor": lambda x: _join(x.r(0), x.r(2)),

@@ -116,7 +116,6 @@ REFUSED |= {
         ("empty", "in double"))
 } | {
     ("tfjs", f"{k}-{n}"): "not mapped" for k, ns in (
-        (SR, ("add", "multiply", "int-dim0", "empty-index")), (SVR, ("add", "multiply", "int")),
         (LG, ("poles", "int")), (DG, ("poles", "bool")),
         (PG, ("n0-poles", "n1-poles", "n2-poles", "n3-poles", "n4-poles", "int", "float64")))
     for n in ns
@@ -126,5 +125,17 @@ SAMPLES += [
     S(SR, b(3, 4), 1, IDX.repeat(2, 1)[:3], b(3, 4), reduce="multiply", note="bool-multiply"),
     S(SVR, b(3, 4), 1, IDX, True, reduce="add", note="bool"),
 ]
-REFUSED |= {("tfjs", f"{k}-{n}"): "not mapped" for k, n in (
-    (SR, "bool-add"), (SR, "bool-multiply"), (SVR, "bool"))}
+REFUSED |= {("tfjs", f"{SVR}-int"): "integer products"}
+
+# scatter with reduce='multiply' multiplies in index order (PyTorch's loop): 1e30 * 1e30
+# overflows to inf before * 1e-30; NaN, inf and -0.0 sources; a 0-d scatter
+_MS = torch.tensor([[1e30, 2.0, -0.0], [3.0, float("nan"), 1.0]])
+_MI = torch.tensor([[0, 0, 2], [1, 1, 2]])
+_MSRC = torch.tensor([[1e30, 1e-30, -1.0], [float("inf"), 0.5, -0.0]])
+SAMPLES += [
+    S(SR, _MS, 1, _MI, _MSRC, reduce="multiply", note="order-overflow"),
+    S(SR, _MS, 1, _MI, _MSRC, reduce="add", note="special"),
+    S(SR, f(), 0, torch.tensor(0), f(), reduce="multiply", note="0d"),
+    S(SVR, _MS, 0, torch.tensor([[1, 0, 1], [1, 0, 0]]), float("nan"), reduce="add",
+      note="nan-value"),
+]

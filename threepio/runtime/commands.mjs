@@ -27,6 +27,7 @@ export const COMMANDS = Object.freeze([
   "tf.conv3d",
   "tf.cos",
   "tf.cosh",
+  "tf.cumprod",
   "tf.cumsum",
   "tf.depthwiseConv2d",
   "tf.div",
