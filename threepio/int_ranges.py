@@ -316,6 +316,7 @@ _TRANSFER: dict[str, Callable] = {
     "aten.kthvalue": _indices_of(2, 1), "aten.median.default": _same(),
     "aten.nanmedian.default": _same(),
     "aten.mode": _indices_of(1, 1),
+    "aten.cummax": _indices_of(1, 1), "aten.cummin": _indices_of(1, 1),
     "aten._batch_norm_with_update": lambda x: [None, None, None, (0, 0)],   # an empty reserve
     "aten.index_reduce": lambda x: (_join(x.r(0), x.r(3))
                                     if x.arg(4, "reduce") in ("amax", "amin", "mean") else None),

@@ -1478,3 +1478,151 @@ def complex(real, imag):  # noqa: A001 - the command is npx.complex, like torch.
                    else np.complex128)
     out.real, out.imag = real, imag
     return out
+
+
+# -- mappings/numpy/extra.yaml: cummax / cummin ------------------------------------------------
+__all__ += ["cumextreme"]
+
+
+def cumextreme(x, dim, largest=True):
+    """``torch.cummax`` / ``torch.cummin`` on CPU: walking the dim, element ``i`` becomes the
+    running value (and ``i`` its index) when it is NaN or ``>=`` (cummin: ``<=``) the running
+    value, so ties take the last index, NaN sticks and only a later NaN moves its index; the
+    value is the input element at the index (signed zeros kept)."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    dim = dim % x.ndim
+    moved = np.moveaxis(x, dim, -1)
+    n = moved.shape[-1]
+    idx = np.zeros(moved.shape, np.int64)
+    if n:
+        with np.errstate(invalid="ignore"):
+            run = moved[..., 0].copy()
+            cur = np.zeros(moved.shape[:-1], np.int64)
+            for k in range(n):
+                v = moved[..., k]
+                take = (v >= run) if largest else (v <= run)
+                if x.dtype.kind in "fc":
+                    take = take | np.isnan(v)
+                take = take | (k == 0)
+                run = np.where(take, v, run)
+                cur = np.where(take, k, cur)
+                idx[..., k] = cur
+    vals = np.take_along_axis(moved, idx, axis=-1)
+    return np.moveaxis(vals, -1, dim), np.moveaxis(idx, -1, dim)
+
+
+# -- mappings/numpy/extra.yaml: i0, i0e, modified_bessel_i0 (Cephes, as ATen's Math.h) ---------
+__all__ += ["bessel_i0"]
+
+_I0_A = [
+    -4.41534164647933937950E-18, 3.33079451882223809783E-17, -2.43127984654795469359E-16,
+    1.71539128555513303061E-15, -1.16853328779934516808E-14, 7.67618549860493561688E-14,
+    -4.85644678311192946090E-13, 2.95505266312963983461E-12, -1.72682629144155570723E-11,
+    9.67580903537323691224E-11, -5.18979560163526290666E-10, 2.65982372468238665035E-9,
+    -1.30002500998624804212E-8, 6.04699502254191894932E-8, -2.67079385394061173391E-7,
+    1.11738753912010371815E-6, -4.41673835845875056359E-6, 1.64484480707288970893E-5,
+    -5.75419501008210370398E-5, 1.88502885095841655729E-4, -5.76375574538582365885E-4,
+    1.63947561694133579842E-3, -4.32430999505057594430E-3, 1.05464603945949983183E-2,
+    -2.37374148058994688156E-2, 4.93052842396707084878E-2, -9.49010970480476444210E-2,
+    1.71620901522208775349E-1, -3.04682672343198398683E-1, 6.76795274409476084995E-1]
+_I0_B = [
+    -7.23318048787475395456E-18, -4.83050448594418207126E-18, 4.46562142029675999901E-17,
+    3.46122286769746109310E-17, -2.82762398051658348494E-16, -3.42548561967721913462E-16,
+    1.77256013305652638360E-15, 3.81168066935262242075E-15, -9.55484669882830764870E-15,
+    -4.15056934728722208663E-14, 1.54008621752140982691E-14, 3.85277838274214270114E-13,
+    7.18012445138366623367E-13, -1.79417853150680611778E-12, -1.32158118404477131188E-11,
+    -3.14991652796324136454E-11, 1.18891471078464383424E-11, 4.94060238822496958910E-10,
+    3.39623202570838634515E-9, 2.26666899049817806459E-8, 2.04891858946906374183E-7,
+    2.89137052083475648297E-6, 6.88975834691682398426E-5, 3.36911647825569408990E-3,
+    8.04490411014108831608E-1]
+
+
+def _chbevl(y, coef):
+    """ATen's ``chbevl``: Clenshaw's recurrence in ``y``'s dtype, ``0.5 * (b0 - b2)``."""
+    dt = y.dtype.type
+    b0, b1 = np.full(y.shape, dt(coef[0])), np.zeros(y.shape, y.dtype)
+    b2 = b1
+    for c in coef[1:]:
+        b2, b1 = b1, b0
+        b0 = (y * b1 - b2 + dt(c)).astype(y.dtype)
+    return (dt(0.5) * (b0 - b2)).astype(y.dtype)
+
+
+def bessel_i0(x, scaled=False):
+    """``torch.i0`` (``scaled``: ``torch.special.i0e``) on CPU: |x| <= 8 takes the series A at
+    ``|x| / 2 - 2``, beyond it the series B at ``32 / |x| - 2`` over ``sqrt(|x|)``; i0 multiplies
+    by ``exp(|x|)`` first. Computed in float32 (float64 for float64 input), as ATen does."""
+    x = np.asarray(x)
+    ct = np.float64 if x.dtype == np.float64 else np.float32
+    a = np.abs(x.astype(ct))
+    with np.errstate(all="ignore"):
+        ca = _chbevl((a / ct(2.0) - ct(2.0)).astype(ct), _I0_A)
+        cb = _chbevl((ct(32.0) / a - ct(2.0)).astype(ct), _I0_B)
+        if scaled:
+            ra, rb = ca, (cb / np.sqrt(a)).astype(ct)
+        else:
+            e = np.exp(a)
+            ra, rb = (e * ca).astype(ct), ((e * cb).astype(ct) / np.sqrt(a)).astype(ct)
+    return np.where(a <= ct(8.0), ra, rb).astype(ct)
+
+
+# -- mappings/numpy/extra.yaml: ndtri (Cephes, as ATen's calc_ndtri) ---------------------------
+__all__ += ["ndtri"]
+
+_NDTRI_P0 = [
+    -59.96335010141079, 98.00107541859997, -56.67628574690703, 13.931260938727968,
+    -1.2391658386738125]
+_NDTRI_Q0 = [
+    1.0, 1.9544885833814176, 4.676279128988815, 86.36024213908905, -225.46268785411937,
+    200.26021238006066, -82.03722561683334, 15.90562251262117, -1.1833162112133]
+_NDTRI_P1 = [
+    4.0554489230596245, 31.525109459989388, 57.16281922464213, 44.08050738932008,
+    14.684956192885803, 2.1866330685079025, -0.1402560791713545, -0.03504246268278482,
+    -0.0008574567851546854]
+_NDTRI_Q1 = [
+    1.0, 15.779988325646675, 45.39076351288792, 41.3172038254672, 15.04253856929075,
+    2.504649462083094, -0.14218292285478779, -0.03808064076915783, -0.0009332594808954574]
+_NDTRI_P2 = [
+    3.2377489177694603, 6.915228890689842, 3.9388102529247444, 1.3330346081580755,
+    0.20148538954917908, 0.012371663481782003, 0.00030158155350823543, 2.6580697468673755e-06,
+    6.239745391849833e-09]
+_NDTRI_Q2 = [
+    1.0, 6.02427039364742, 3.6798356385616087, 1.3770209948908132, 0.21623699359449663,
+    0.013420400608854318, 0.00032801446468212774, 2.8924786474538068e-06, 6.790194080099813e-09]
+
+
+def _polevl(x, coef):
+    r = np.full(x.shape, x.dtype.type(coef[0]))
+    for c in coef[1:]:
+        r = (r * x + x.dtype.type(c)).astype(x.dtype)
+    return r
+
+
+def ndtri(y0):
+    """``torch.special.ndtri`` on CPU (``calc_ndtri``), in float32 (float64 for float64):
+    0 and 1 give -inf and inf, outside [0, 1] NaN; above 1 - exp(-2) the tail of 1 - y, negated
+    back; |y - 0.5| within 3/8 a rational P0/Q0 in (y - 0.5)**2; the tails ``x0 - x1`` with
+    ``x = sqrt(-2 log y)``, P1/Q1 below x = 8, P2/Q2 from there."""
+    y0 = np.asarray(y0)
+    t = np.float64 if y0.dtype == np.float64 else np.float32
+    y0 = y0.astype(t)
+    with np.errstate(all="ignore"):
+        flip = y0 > (t(1) - t(0.13533528323661269189))
+        y = np.where(flip, (t(1) - y0).astype(t), y0)
+        ym = (y - t(0.5)).astype(t)
+        y2 = (ym * ym).astype(t)
+        mid = (ym + ym * ((y2 * _polevl(y2, _NDTRI_P0)).astype(t)
+                          / _polevl(y2, _NDTRI_Q0)).astype(t)).astype(t)
+        mid = (mid * t(2.50662827463100050242)).astype(t)
+        x = np.sqrt((t(-2.0) * np.log(y)).astype(t)).astype(t)
+        x0 = (x - (np.log(x) / x).astype(t)).astype(t)
+        z = (t(1) / x).astype(t)
+        x1 = np.where(x < t(8.0), (z * _polevl(z, _NDTRI_P1)).astype(t) / _polevl(z, _NDTRI_Q1),
+                      (z * _polevl(z, _NDTRI_P2)).astype(t) / _polevl(z, _NDTRI_Q2)).astype(t)
+        tail = (x0 - x1).astype(t)
+        tail = np.where(flip, tail, -tail)
+        r = np.where(y > t(0.13533528323661269189), mid, tail)
+        r = np.where(y0 == 0, t(-np.inf), np.where(y0 == 1, t(np.inf), r))
+        return np.where((y0 < 0) | (y0 > 1), t(np.nan), r).astype(t)

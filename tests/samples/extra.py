@@ -1,0 +1,68 @@
+"""Samples for mappings/<target>/extra.yaml: view_as_real, cummax / cummin, frexp, i0 and
+relatives, ndtri, erfcx, multinomial, rrelu_with_noise, _segment_reduce_backward,
+_upsample_bilinear2d_aa and _ctc_loss (NaN, infinities, signed zeros, ties, 0-d and empty)."""
+
+import torch
+from op_samples import S, b, f, i
+
+NAN, INF = float("nan"), float("inf")
+
+
+def t(*values, dtype=torch.float32):
+    return torch.tensor(values, dtype=dtype)
+
+
+CPLX = torch.complex(f(3, 4), f(3, 4))
+CUM = torch.tensor([[1.0, 3.0, 3.0, 2.0, 3.0, NAN, 5.0, NAN, 1.0],
+                    [-0.0, 0.0, -0.0, 0.0, -INF, INF, INF, 2.0, -1.0],
+                    [5.0, 4.0, 4.0, 5.0, 3.0, 6.0, 6.0, -INF, 7.0]])
+FREXP = t(0.0, -0.0, 1.0, -1.0, 0.5, 3.0, INF, -INF, NAN, 1e-45, -3e-42, 1.17e-38, 1.1754944e-38,
+          3.4028235e38, -7.5, 0.75, 2.0 ** -127, 2.0 ** 127, 1.5 * 2.0 ** -130, 0.9999999)
+BESSEL = t(INF, -INF, NAN, 0.0, -0.0, 8.0, -8.0, 8.000001, 7.999999, 0.5, -3.0, 20.0, 88.0, 89.0,
+           -95.0, 700.0, 1e-20, 1e30)
+NDTRI = t(0.0, 1.0, -0.0, -1e-9, 1.0000001, NAN, INF, -INF, 0.5, 0.135335, 0.1353353, 0.8646647,
+          0.86466473, 1e-30, 1.2e-38, 0.99999994, 1e-14, 1.2e-14, 0.3, 0.7, 0.125, 0.875)
+
+SAMPLES = [
+    S("aten.view_as_real.default", CPLX),
+    S("aten.view_as_real.default", torch.complex(t(0.0, -0.0, INF, NAN), t(-0.0, NAN, 1.0, -INF)),
+      note="edges"),
+    S("aten.view_as_real.default", torch.complex(f(2, 3), f(2, 3)).to(torch.complex128),
+      note="c128"),
+    S("aten.view_as_real.default", torch.complex(f(0, 3), f(0, 3)), note="empty"),
+    S("aten.view_as_real.default", torch.complex(f(), f()), note="0d"),
+    *[S(f"aten.{op}.default", x, d, note=n) for op in ("cummax", "cummin") for x, d, n in (
+        (CUM, 1, "edges"), (f(4, 5, 3), 0, "dim0"), (f(3, 6), -1, ""),
+        (torch.tensor([[1, 1, 2], [3, 3, 3]], dtype=torch.int32), 1, "int-ties"),
+        (b(4, 5), 1, "bool"), (f(), 0, "0d"), (f(0, 3), 1, "empty"),
+        (i(3, 7, lo=-3, hi=3), 1, "int64"))],
+    *[S(f"aten.{op}.default", x, note=n)
+      for op in ("i0", "special_i0e", "special_modified_bessel_i0")
+      for x, n in ((BESSEL, "edges"), (f(3, 5, lo=-12.0, hi=12.0), ""), (f(0, 2), "empty"),
+                   (f(), "0d"), (BESSEL.double(), "f64"),
+                   (f(4, 4, lo=-60, hi=60).double(), "f64-in-range"))],
+    S("aten.i0.default", i(2, 5, lo=-10, hi=10), note="int"),
+    S("aten.special_i0e.default", i(2, 5, lo=-10, hi=10), note="int"),
+    S("aten.special_ndtri.default", NDTRI, note="edges"),
+    S("aten.special_ndtri.default", f(4, 6, lo=0.0, hi=1.0)),
+    S("aten.special_ndtri.default", NDTRI.double(), note="f64"),
+    S("aten.special_ndtri.default", f(0, 2), note="empty"),
+    S("aten.special_ndtri.default", t(0.5, 1e-40, 3e-39), note="subnormal"),
+    S("aten.special_ndtri.default", torch.tensor([0, 1, 2, -1]), note="int"),
+    S("aten.frexp.Tensor", FREXP, note="edges"),
+    S("aten.frexp.Tensor", f(3, 4, lo=-1e6, hi=1e6), note="wide"),
+    S("aten.frexp.Tensor", FREXP.double(), note="f64"),
+    S("aten.frexp.Tensor", t(0.0, -0.0, 1e-7, -3e-6, 6e-5, 65504.0, INF, NAN, 0.3,
+                             dtype=torch.float16), note="f16"),
+    S("aten.frexp.Tensor", f(0, 2), note="empty"),
+    S("aten.frexp.Tensor", f(), note="0d"),
+]
+
+REFUSED = {
+    ("tfjs", f"aten.view_as_real.default{n}"): "complex"
+    for n in ("", "-edges", "-c128", "-empty", "-0d")
+}
+REFUSED[("tfjs", "aten.frexp.Tensor-f64")] = "float32 rounding can change"
+REFUSED.update({("tfjs", f"aten.{op}.default-f64"): "beyond float32's range of exp"
+                for op in ("i0", "special_modified_bessel_i0")})
+REFUSED[("tf", "aten.special_ndtri.default-subnormal")] = "flush subnormals to zero"
