@@ -317,6 +317,8 @@ _TRANSFER: dict[str, Callable] = {
     "aten.nanmedian.default": _same(),
     "aten.mode": _indices_of(1, 1),
     "aten.cummax": _indices_of(1, 1), "aten.cummin": _indices_of(1, 1),
+    "aten.multinomial": lambda x: (_index_range(x.shape(0)[-1])
+                                   if x.shape(0) else None),
     "aten._batch_norm_with_update": lambda x: [None, None, None, (0, 0)],   # an empty reserve
     "aten.index_reduce": lambda x: (_join(x.r(0), x.r(3))
                                     if x.arg(4, "reduce") in ("amax", "amin", "mean") else None),

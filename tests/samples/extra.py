@@ -22,6 +22,20 @@ BESSEL = t(INF, -INF, NAN, 0.0, -0.0, 8.0, -8.0, 8.000001, 7.999999, 0.5, -3.0, 
            -95.0, 700.0, 1e-20, 1e30)
 NDTRI = t(0.0, 1.0, -0.0, -1e-9, 1.0000001, NAN, INF, -INF, 0.5, 0.135335, 0.1353353, 0.8646647,
           0.86466473, 1e-30, 1.2e-38, 0.99999994, 1e-14, 1.2e-14, 0.3, 0.7, 0.125, 0.875)
+RRELU = t(-1.0, 0.0, -0.0, 2.0, NAN, -INF, INF, -3.5)
+SEG_X = torch.tensor([[1.0, NAN, 2.0], [3.0, 3.0, 0.0], [3.0, -1.0, 0.0], [0.5, 2.0, 2.0],
+                      [-4.0, 2.0, INF], [7.0, 7.0, 7.0]])
+SEG_L = torch.tensor([2, 0, 3, 1])
+SEG_O = torch.tensor([0, 2, 2, 5, 6])
+SEG_G = torch.tensor([[1.0, -2.0, 3.0], [5.0, 5.0, 5.0], [-1.0, 2.0, 0.5], [NAN, 1.0, -3.0]])
+
+
+def seg_bwd(red, x=SEG_X, initial=None, **kw):
+    out = torch.segment_reduce(x, red, initial=initial, **kw)
+    return S("aten._segment_reduce_backward.default", SEG_G, out, x, red, initial=initial,
+             note=f"{red}-{'lengths' if 'lengths' in kw else 'offsets'}"
+                  f"{'' if initial is None else '-initial'}", **kw)
+
 
 SAMPLES = [
     S("aten.view_as_real.default", CPLX),
@@ -49,6 +63,30 @@ SAMPLES = [
     S("aten.special_ndtri.default", f(0, 2), note="empty"),
     S("aten.special_ndtri.default", t(0.5, 1e-40, 3e-39), note="subnormal"),
     S("aten.special_ndtri.default", torch.tensor([0, 1, 2, -1]), note="int"),
+    S("aten.rrelu_with_noise.default", RRELU, torch.zeros(8), 0.1, 0.3, False, note="eval"),
+    S("aten.rrelu_with_noise.default", f(3, 4), torch.zeros(3, 4), note="eval-default"),
+    S("aten.rrelu_with_noise.default", RRELU.double(), torch.zeros(8, dtype=torch.float64),
+      0.1, 0.3, False, note="eval-f64"),
+    S("aten.rrelu_with_noise.default", torch.tensor([1.0, 2.0, NAN, 0.5]), torch.zeros(4),
+      0.1, 0.3, True, note="train-positive"),
+    S("aten.rrelu_with_noise.default", f(0, 3), torch.zeros(0, 3), 0.1, 0.3, True,
+      note="train-empty"),
+    S("aten.rrelu_with_noise.default", t(-1.0, -2.0, 0.0), torch.zeros(3), 0.25, 0.25, True,
+      note="train-one-value"),
+    S("aten.multinomial.default", t(0.0, 0.0, 3.0, 0.0), 4, True, note="one-category"),
+    S("aten.multinomial.default", torch.tensor([[0.0, 1.0], [2.0, 0.0]]), 3, True,
+      note="rows-one-category"),
+    S("aten.multinomial.default", t(0.0, 5.0, 0.0), 1, note="no-replacement"),
+    S("aten.multinomial.default", torch.tensor([[0.0, 0.0, 2.0], [1.0, 0.0, 0.0]]), 1,
+      note="rows-no-replacement"),
+    *[seg_bwd(red, **kw) for red in ("sum", "mean", "max", "min", "prod")
+      for kw in ({"lengths": SEG_L}, {"offsets": SEG_O})],
+    seg_bwd("max", initial=2.0, lengths=SEG_L), seg_bwd("prod", initial=2.0, lengths=SEG_L),
+    S("aten._segment_reduce_backward.default", torch.tensor([[1.0, -2.0, 2.0, 0.5]]),
+      torch.segment_reduce(torch.tensor([[1.0, 1.0, 3.0, 2.0, 2.0, 0.0]]), "max", axis=1,
+                           lengths=torch.tensor([[2, 1, 2, 1]])),
+      torch.tensor([[1.0, 1.0, 3.0, 2.0, 2.0, 0.0]]), "max", axis=1,
+      lengths=torch.tensor([[2, 1, 2, 1]]), note="max-axis1"),
     S("aten.frexp.Tensor", FREXP, note="edges"),
     S("aten.frexp.Tensor", f(3, 4, lo=-1e6, hi=1e6), note="wide"),
     S("aten.frexp.Tensor", FREXP.double(), note="f64"),
@@ -66,3 +104,5 @@ REFUSED[("tfjs", "aten.frexp.Tensor-f64")] = "float32 rounding can change"
 REFUSED.update({("tfjs", f"aten.{op}.default-f64"): "beyond float32's range of exp"
                 for op in ("i0", "special_modified_bessel_i0")})
 REFUSED[("tf", "aten.special_ndtri.default-subnormal")] = "flush subnormals to zero"
+REFUSED.update({(tg, f"aten._segment_reduce_backward.default-prod-{n}"): "segment product"
+                for tg in ("tf", "tfjs") for n in ("lengths", "offsets", "lengths-initial")})

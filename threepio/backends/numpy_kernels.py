@@ -1432,6 +1432,17 @@ def polygamma(n, x):
         return np.asarray(t(1 if n % 2 else -1) * t(math.factorial(n)) * z, x.dtype)
 
 
+__all__ += ["zeta"]
+
+
+def zeta(x, q):
+    """``torch.special.zeta(x, q)``: the Hurwitz zeta in double (PyTorch's float32 kernel sums
+    in double too), rounded to x's dtype; x and q broadcast, of one float dtype."""
+    x, q = np.broadcast_arrays(np.asarray(x), np.asarray(q))
+    z = _zeta64(x.astype(np.float64), q.astype(np.float64))
+    return np.asarray(z, np.float64).astype(x.dtype).reshape(x.shape)
+
+
 # -- misc part -------------------------------------------------------------------------------------
 __all__ += ["mode", "complex"]
 
@@ -1626,3 +1637,66 @@ def ndtri(y0):
         r = np.where(y > t(0.13533528323661269189), mid, tail)
         r = np.where(y0 == 0, t(-np.inf), np.where(y0 == 1, t(np.inf), r))
         return np.where((y0 < 0) | (y0 > 1), t(np.nan), r).astype(t)
+
+
+# -- mappings/numpy/extra.yaml: _segment_reduce_backward ---------------------------------------
+__all__ += ["segment_reduce_backward"]
+
+
+def segment_reduce_backward(grad, output, data, reduce, lengths=None, offsets=None, axis=0,
+                            initial=None):
+    """``torch._segment_reduce_backward`` on CPU (SegmentReduce.cpp): zeros outside non-empty
+    segments; sum copies the segment's gradient, mean divides it by the length; max / min give
+    it to every element equal to the output (or NaN) and, when there are several, divide the
+    positive ones by their count; prod gives ``grad * output / x``, or for a zero or NaN
+    element ``grad`` times the product of the other elements from ``initial`` (default 1)."""
+    x = np.asarray(data)
+    dt = x.dtype
+    g, out = np.asarray(grad).astype(dt), np.asarray(output).astype(dt)
+    if lengths is not None:
+        ln = np.asarray(lengths).astype(np.int64)
+        ends = np.cumsum(ln, axis=-1)
+        starts = ends - ln
+    else:
+        off = np.asarray(offsets).astype(np.int64)
+        starts, ends = off[..., :-1], off[..., 1:]
+    axis = axis % x.ndim
+    outer = math.prod(x.shape[:axis])
+    inner = math.prod(x.shape[axis + 1:])
+    segs = starts.shape[-1]
+    x3 = x.reshape(outer, x.shape[axis], inner)
+    g3 = g.reshape(outer, segs, inner)
+    o3 = out.reshape(outer, segs, inner)
+    starts, ends = starts.reshape(outer, segs), ends.reshape(outer, segs)
+    gi = np.zeros(x3.shape, dt)
+    one = dt.type(1 if initial is None else initial)
+    with np.errstate(all="ignore"):
+        for b in range(outer):
+            for s in range(segs):
+                lo, hi = int(starts[b, s]), int(ends[b, s])
+                n = hi - lo
+                if n <= 0:
+                    continue
+                seg, gs, os_ = x3[b, lo:hi], g3[b, s], o3[b, s]
+                if reduce in ("max", "min"):
+                    hit = np.isnan(seg) | (seg == os_)
+                    v = np.where(hit, gs, gi[b, lo:hi])
+                    cnt = hit.sum(axis=0)
+                    v = np.where((cnt >= 2) & (v > 0), (v / cnt.astype(dt)).astype(dt), v)
+                    gi[b, lo:hi] = v
+                elif reduce == "mean":
+                    gi[b, lo:hi] = (gs / dt.type(n)).astype(dt)
+                elif reduce == "sum":
+                    gi[b, lo:hi] = gs
+                else:
+                    gv = (gs * os_).astype(dt)
+                    for j in range(n):
+                        vj = seg[j]
+                        ex = np.full(inner, one, dt)
+                        for k in range(n):
+                            if k != j:
+                                ex = (ex * seg[k]).astype(dt)
+                        special = np.isnan(vj) | (vj == 0)
+                        gi[b, lo + j] = np.where(special, (gs * ex).astype(dt),
+                                                 (gv / vj).astype(dt))
+    return gi.reshape(x.shape)
