@@ -33,19 +33,27 @@ def _finite(*xs):
 
 
 def _getrf(A):
-    """(LU packed, pivots (..., k) int64 0-based, info int32, ok bool per matrix)."""
+    """(LU packed, pivots (..., k) int64 0-based, info int32, (pivots decided, ties decided)
+    bool per matrix: see _decided)."""
     m, n = A.shape[-2:]
     k = min(m, n)
     batch = A.shape[:-2]
     info = torch.zeros(batch, dtype=torch.int32)
     if A.numel() == 0:      # nothing to eliminate (and no slices of empty tensors)
+        yes = torch.ones(batch, dtype=torch.bool)
         return (torch.zeros(A.shape, dtype=A.dtype), torch.zeros((*batch, k), dtype=torch.int64),
-                info, torch.ones(batch, dtype=torch.bool))
+                info, (yes, yes))
     a = A
     rows = torch.arange(m)
-    pivs = []
+    pivs, runner_up = [], []
     for j in range(k):
-        p = torch.argmax(a[..., j:, j].abs(), dim=-1, keepdim=True) + j        # (..., 1)
+        c = a[..., j:, j].abs()
+        p = torch.argmax(c, dim=-1, keepdim=True)                               # (..., 1)
+        if j > 0 and m - j > 1:     # candidates computed (rounded): the largest and the next
+            top = torch.gather(c, -1, p)
+            nxt = torch.where(rows[:m - j] == p, torch.zeros_like(c), c).amax(-1, keepdim=True)
+            runner_up.append((top, nxt))
+        p = p + j
         pivs.append(p)
         rj = a[..., j:j + 1, :]
         rp = torch.gather(a, -2, p[..., None].expand(*batch, 1, n))             # pivot row
@@ -58,7 +66,7 @@ def _getrf(A):
         a = _cat([a[..., :j, :], rp, rest], -2)
         info = torch.where((info == 0) & zero[..., 0, 0], j + 1, info)
     piv = torch.cat(pivs, -1) if k else torch.zeros((*batch, 0), dtype=torch.int64)
-    return a, piv, info, _decided(A, a, piv)
+    return a, piv, info, _decided(A, a, piv, runner_up)
 
 
 def _cat(parts, dim):
@@ -107,31 +115,43 @@ def _unpack(lu):
     return low, torch.triu(lu[..., :k, :])
 
 
-def _decided(A, lu, piv):
-    """Per matrix: every pivot clear of zero (|u_jj| > 2 n u max(|A|, |U|)) or zero by
-    structure (A's candidate entries and every product l_ik u_kj making them are zero)."""
+def _decided(A, lu, piv, runner_up):
+    """Per matrix, (every pivot clear of zero (|u_jj| > tol = 2 n u max(|A|, |U|)) or zero by
+    structure (A's candidate entries and every product l_ik u_kj making them are zero); at
+    every step after the first (whose candidates are A's own entries, exact), the largest
+    candidate larger than the next by more than tol, or zero)."""
     m, n = A.shape[-2:]
     k = min(m, n)
+    yes = torch.ones(A.shape[:-2], dtype=torch.bool)
     if k == 0:
-        return torch.ones(A.shape[:-2], dtype=torch.bool)
+        return yes, yes
     low, up = _unpack(lu)
     d = torch.diagonal(lu, 0, -2, -1).abs()
     big = torch.maximum(A.abs().amax((-2, -1)), up.abs().amax((-2, -1)))
-    clear = d > (2 * max(m, n) * _U32) * big[..., None]
+    tol = (2 * max(m, n) * _U32) * big[..., None]
+    clear = d > tol
     # column j of P^T |A| + |L| |U|, rows j and below: zero iff every term is zero
     terms = _rows(A.abs(), _perm(piv, m)) + low.abs() @ up.abs()
     below = torch.tril(torch.ones(m, k, dtype=torch.bool))
     structural = (terms[..., :, :k] * below).amax(-2) == 0
-    return (clear | structural).all(-1)
+    ties = yes
+    if runner_up:
+        top = torch.cat([t for t, _ in runner_up], -1)
+        nxt = torch.cat([x for _, x in runner_up], -1)
+        ties = ((top - nxt > tol) | (top == 0)).all(-1)
+    return (clear | structural).all(-1), ties
 
 
 def _factor(A):
     """getrf with its guards: (LU, pivots 0-based int64, info int32)."""
     _finite(A)
-    lu, piv, info, ok = _getrf(A)
+    lu, piv, info, (ok, ties) = _getrf(A)
     require(ok, "a pivot of the LU factorization is within float32 rounding of zero without "
                 "being zero by structure: PyTorch's LAPACK, eliminating in another order, "
                 "could find it zero (info > 0) or not, or choose another pivot after it")
+    require(ties, "two candidates for a pivot (after the first column) are equal in magnitude "
+                  "to within float32 rounding: PyTorch's LAPACK, eliminating in another "
+                  "order, could choose the other row")
     return lu, piv, info
 
 
