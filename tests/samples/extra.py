@@ -36,6 +36,12 @@ def seg_bwd(red, x=SEG_X, initial=None, **kw):
              note=f"{red}-{'lengths' if 'lengths' in kw else 'offsets'}"
                   f"{'' if initial is None else '-initial'}", **kw)
 
+CTC_LP = f(12, 3, 5).log_softmax(2)
+CTC_TG = torch.tensor([[1, 2, 2, 0], [3, 3, 3, 1], [4, 1, 0, 0]])
+CTC_FLAT = torch.tensor([1, 2, 2, 3, 3, 3, 1, 4])
+CTC = "aten._ctc_loss"
+ERFCX = t(NAN, INF, -INF, 0.0, -0.0, 1e-40, 0.5, -0.5, 3.0, -3.0, 9.0, -9.0, 25.9, 26.1, 49.0,
+          51.0, 1e8, -26.0, -26.8, -6.0, -6.2, 1e30)
 
 SAMPLES = [
     S("aten.view_as_real.default", CPLX),
@@ -87,6 +93,28 @@ SAMPLES = [
                            lengths=torch.tensor([[2, 1, 2, 1]])),
       torch.tensor([[1.0, 1.0, 3.0, 2.0, 2.0, 0.0]]), "max", axis=1,
       lengths=torch.tensor([[2, 1, 2, 1]]), note="max-axis1"),
+    *[S("aten._upsample_bilinear2d_aa.default", f(2, 3, h, w), [oh, ow], ac, note=n)
+      for h, w, oh, ow, ac, n in ((8, 8, 3, 5, False, "down"), (5, 7, 11, 13, False, "up"),
+                                  (9, 6, 4, 6, True, "align-corners"),
+                                  (7, 3, 2, 9, False, "mixed"), (4, 4, 1, 1, True, "to-1"),
+                                  (6, 6, 6, 6, False, "same"))],
+    S("aten._upsample_bilinear2d_aa.default", f(1, 2, 10, 7), [4, 3], False, 0.45, 0.4,
+      note="scales"),
+    S("aten._upsample_bilinear2d_aa.default", f(1, 2, 6, 9).double(), [4, 5], False,
+      note="f64"),
+    S("aten._upsample_bilinear2d_aa.default", torch.tensor([[[[1.0, NAN, 2.0, 3.0, 4.0, INF]]]]),
+      [1, 3], False, note="nonfinite"),
+    # a one-op plan returns log_alpha too, which is refused: the loss is proven by OpInfo's
+    # nn.functional.ctc_loss cases (python -m threepio.conformance --ops ctc_loss)
+    S(f"{CTC}.default", CTC_LP, CTC_TG, [12, 9, 5], [3, 4, 2]),
+    S(f"{CTC}.default", CTC_LP, CTC_FLAT, [12, 12, 7], [3, 4, 1], note="flat"),
+    S(f"{CTC}.Tensor", CTC_LP, CTC_TG, torch.tensor([12, 9, 5]), torch.tensor([3, 4, 2])),
+    S("aten.special_erfcx.default", ERFCX, note="edges"),
+    S("aten.special_erfcx.default", f(4, 5, lo=-9.0, hi=30.0)),
+    S("aten.special_erfcx.default", ERFCX.double(), note="f64"),
+    S("aten.special_erfcx.default", f(4, 5, lo=-9.0, hi=30.0).double(), note="f64-in-range"),
+    S("aten.special_erfcx.default", torch.tensor([0, 1, -2, 5]), note="int"),
+    S("aten.special_erfcx.default", f(0, 3), note="empty"),
     S("aten.frexp.Tensor", FREXP, note="edges"),
     S("aten.frexp.Tensor", f(3, 4, lo=-1e6, hi=1e6), note="wide"),
     S("aten.frexp.Tensor", FREXP.double(), note="f64"),
@@ -106,3 +134,8 @@ REFUSED.update({("tfjs", f"aten.{op}.default-f64"): "beyond float32's range of e
 REFUSED[("tf", "aten.special_ndtri.default-subnormal")] = "flush subnormals to zero"
 REFUSED.update({(tg, f"aten._segment_reduce_backward.default-prod-{n}"): "segment product"
                 for tg in ("tf", "tfjs") for n in ("lengths", "offsets", "lengths-initial")})
+REFUSED.update({(tg, "aten._upsample_bilinear2d_aa.default-nonfinite"): "non-finite values"
+                for tg in ("tf", "tfjs")})
+REFUSED.update({(tg, f"{CTC}.{k}"): "uninitialized memory" if tg != "tfjs" else "no CTC loss"
+                for tg in ("numpy", "tf", "tfjs") for k in ("default", "default-flat", "Tensor")})
+REFUSED[("tfjs", "aten.special_erfcx.default-f64")] = "float32, where exp"

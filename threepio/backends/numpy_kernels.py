@@ -1700,3 +1700,155 @@ def segment_reduce_backward(grad, output, data, reduce, lengths=None, offsets=No
                         gi[b, lo + j] = np.where(special, (gs * ex).astype(dt),
                                                  (gv / vj).astype(dt))
     return gi.reshape(x.shape)
+
+
+# -- mappings/numpy/extra.yaml: _upsample_bilinear2d_aa ----------------------------------------
+__all__ += ["upsample_aa_weights", "upsample_bilinear2d_aa"]
+
+
+def upsample_aa_weights(in_size, out_size, align_corners, opt_scale, dtype="float32"):
+    """PyTorch's antialiased linear weights of one dim (UpSampleKernel.cpp,
+    ``_compute_indices_min_size_weights_aa`` with the triangle filter), in its mixed float /
+    double arithmetic: ``(xmin, xsize, weights[out, max_interp])``."""
+    t = np.float64 if str(dtype) == "float64" else np.float32
+    if align_corners:
+        scale = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+    elif opt_scale is not None and opt_scale > 0:
+        scale = t(1.0 / opt_scale)
+    else:
+        scale = t(in_size) / t(out_size)
+    scale = t(scale)
+    support = t(1.0 * float(scale)) if scale >= 1.0 else t(1.0)
+    width = int(math.ceil(float(support))) * 2 + 1
+    invscale = t(1.0 / float(scale)) if scale >= 1.0 else t(1.0)
+    xmin = np.zeros(out_size, np.int64)
+    xsize = np.zeros(out_size, np.int64)
+    w = np.zeros((out_size, width), t)
+    for i in range(out_size):
+        center = t(float(scale) * (i + 0.5))
+        lo = max(int(float(t(center - support)) + 0.5), 0)
+        n = min(int(float(t(center + support)) + 0.5), in_size) - lo
+        n = min(max(n, 0), width)
+        total = t(0)
+        for j in range(n):
+            x = t((float(t(t(j + lo) - center)) + 0.5) * float(invscale))
+            x = abs(x)
+            wj = t(1.0 - float(x)) if x < 1.0 else t(0)
+            w[i, j] = wj
+            total = t(total + wj)
+        if total != 0:
+            w[i, :n] = (w[i, :n] / total).astype(t)
+        xmin[i], xsize[i] = lo, n
+    return xmin, xsize, w
+
+
+def _aa_pass(x, axis, xmin, xsize, w):
+    """One separable pass: ``out[i] = x[xmin] * w[0] + x[xmin + 1] * w[1] + ...`` in order."""
+    x = np.moveaxis(x, axis, -1)
+    out = np.zeros(x.shape[:-1] + (len(xmin),), x.dtype)
+    with np.errstate(all="ignore"):
+        for i in range(len(xmin)):
+            acc = None
+            for j in range(int(xsize[i])):
+                term = (x[..., xmin[i] + j] * w[i, j]).astype(x.dtype)
+                acc = term if acc is None else (acc + term).astype(x.dtype)
+            if acc is not None:
+                out[..., i] = acc
+    return np.moveaxis(out, -1, axis)
+
+
+def upsample_bilinear2d_aa(x, out_hw, align_corners, scales_h=None, scales_w=None):
+    """``torch._upsample_bilinear2d_aa`` on CPU: the same shape copies; otherwise the width
+    pass (when its size changes), then the height pass, each summing its taps in order in the
+    input dtype (float32 or float64)."""
+    x = np.asarray(x)
+    oh, ow = int(out_hw[0]), int(out_hw[1])
+    if x.shape[-2:] == (oh, ow):
+        return x.copy()
+    if x.shape[-1] != ow:
+        x = _aa_pass(x, -1, *upsample_aa_weights(x.shape[-1], ow, align_corners, scales_w, x.dtype))
+    if x.shape[-2] != oh:
+        x = _aa_pass(x, -2, *upsample_aa_weights(x.shape[-2], oh, align_corners, scales_h, x.dtype))
+    return x
+
+
+# -- mappings/numpy/extra.yaml: _ctc_loss ----------------------------------------------------
+__all__ += ["ctc_loss"]
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0):
+    """The negative log likelihood of ``torch._ctc_loss`` on CPU (LossCTC.cpp): the forward
+    (alpha) recursion in log space over the extended target (blanks between and around the
+    labels), in the input dtype: ``la[t][s] = log(exp(a1 - m) + exp(a2 - m) + exp(a3 - m)) + m +
+    lp[t][l'(s)]`` with ``m`` the largest of the (up to three) predecessors, 0 when all are
+    -inf; the result ``-log`` of the sum of the last two alphas the same way. ``targets`` is
+    padded 2-D [N, S] or the 1-D concatenation of every sequence."""
+    lp = np.asarray(log_probs)
+    t_dtype = lp.dtype
+    tp = t_dtype.type
+    tg = np.asarray(targets).astype(np.int64)
+    il = np.asarray(input_lengths).astype(np.int64).reshape(-1)
+    tl = np.asarray(target_lengths).astype(np.int64).reshape(-1)
+    n = lp.shape[1]
+    nll = np.zeros(n, t_dtype)
+    neginf = tp(-np.inf)
+    offsets = np.concatenate([[0], np.cumsum(tl)[:-1]]) if tg.ndim == 1 else None
+    with np.errstate(all="ignore"):
+        for b in range(n):
+            T, L = int(il[b]), int(tl[b])
+            seq = tg[b, :L] if tg.ndim == 2 else tg[offsets[b]:offsets[b] + L]
+            ext = np.full(2 * L + 1, blank, np.int64)
+            ext[1::2] = seq
+            S = 2 * L + 1
+            skip = np.zeros(S, bool)     # s > 1 and l'(s - 2) != l'(s)
+            skip[2:] = ext[:-2] != ext[2:]
+            la = np.full(S, neginf, t_dtype)
+            la[0] = lp[0, b, blank]
+            if L > 0:
+                la[1] = lp[0, b, ext[1]]
+            for t in range(1, T):
+                a1 = la
+                a2 = np.concatenate([[neginf], la[:-1]]).astype(t_dtype)
+                a3 = np.where(skip, np.concatenate([[neginf, neginf], la[:-2]]), neginf)
+                a3 = a3.astype(t_dtype)
+                m = np.maximum(np.maximum(a1, a2), a3)
+                m = np.where(m == neginf, tp(0), m).astype(t_dtype)
+                e1, e2 = np.exp((a1 - m).astype(t_dtype)), np.exp((a2 - m).astype(t_dtype))
+                s = ((e1 + e2).astype(t_dtype) + np.exp((a3 - m).astype(t_dtype))).astype(t_dtype)
+                la = ((np.log(s) + m).astype(t_dtype) + lp[t, b, ext]).astype(t_dtype)
+            if L == 0:
+                nll[b] = -la[0]
+            else:
+                l1, l2 = la[2 * L], la[2 * L - 1]
+                m = max(l1, l2)
+                m = tp(0) if m == neginf else m
+                ll = tp(tp(np.log(tp(tp(np.exp(tp(l1 - m))) + tp(np.exp(tp(l2 - m)))))) + m)
+                nll[b] = -ll
+    return nll
+
+
+# -- mappings/numpy/extra.yaml: special_erfcx ---------------------------------------------------
+__all__ += ["erfcx"]
+
+
+def erfcx(x):
+    """``torch.special.erfcx`` (exp(x**2) erfc(x)), in float64 and rounded to the input's
+    float dtype: ``exp(|x|**2) * erfc(|x|)`` up to |x| = 26 (C's erfc; exp(676) is finite), the
+    continued fraction ATen uses beyond 50 (ispi / x beyond 5e7) from 26 on;
+    ``2 exp(x**2) - erfcx(-x)`` for negative x, inf below -26.7 as ATen; NaN stays NaN."""
+    x = np.asarray(x)
+    t = np.float64 if x.dtype == np.float64 else np.float32
+    xd = x.astype(np.float64)
+    a = np.abs(xd)
+    ispi = 0.56418958354775628694807945156
+    with np.errstate(all="ignore"):
+        small = np.exp(a * a) * np.vectorize(math.erfc, otypes=[np.float64])(a) if a.size else a
+        aa = a * a
+        cf = ispi * (aa * (aa + 4.5) + 2) / (a * (aa * (aa + 5) + 3.75))
+        cf = np.where(a > 5e7, ispi / a, cf)
+        pos = np.where(a > 26, cf, small)
+        # negative x: ATen's 2 * exp(x * x) - erfcx_y100(...) in the input dtype (x * x rounded)
+        sq = (x.astype(t) * x.astype(t)).astype(t).astype(np.float64)
+        two_e = (t(2) * np.exp(sq).astype(t)).astype(t)
+        neg = np.where(xd < -26.7, np.inf, (two_e - pos.astype(t)).astype(t))
+        return np.where(xd < 0, neg, pos).astype(t)
