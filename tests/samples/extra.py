@@ -61,6 +61,12 @@ SAMPLES = [
       for x, n in ((BESSEL, "edges"), (f(3, 5, lo=-12.0, hi=12.0), ""), (f(0, 2), "empty"),
                    (f(), "0d"), (BESSEL.double(), "f64"),
                    (f(4, 4, lo=-60, hi=60).double(), "f64-in-range"))],
+    *[S(f"aten.{op}.default", x, note=n)
+      for op in ("special_i1", "special_i1e", "special_modified_bessel_i1")
+      for x, n in ((BESSEL, "edges"), (-BESSEL, "negative"), (f(3, 5, lo=-12.0, hi=12.0), ""),
+                   (f(0, 2), "empty"), (f(), "0d"), (BESSEL.double(), "f64"),
+                   (f(4, 4, lo=-60, hi=60).double(), "f64-in-range"))],
+    S("aten.special_i1.default", i(2, 5, lo=-10, hi=10), note="int"),
     S("aten.i0.default", i(2, 5, lo=-10, hi=10), note="int"),
     S("aten.special_i0e.default", i(2, 5, lo=-10, hi=10), note="int"),
     S("aten.special_ndtri.default", NDTRI, note="edges"),
@@ -102,6 +108,17 @@ SAMPLES = [
       note="scales"),
     S("aten._upsample_bilinear2d_aa.default", f(1, 2, 6, 9).double(), [4, 5], False,
       note="f64"),
+    *[S("aten._upsample_bilinear2d_aa_backward.default", f(2, 3, oh, ow), [oh, ow], [2, 3, h, w],
+        ac, note=n)
+      for h, w, oh, ow, ac, n in ((8, 8, 3, 5, False, "down"), (5, 7, 11, 13, False, "up"),
+                                  (9, 6, 4, 6, True, "align-corners"),
+                                  (4, 4, 1, 1, True, "to-1"), (6, 6, 6, 6, False, "same"))],
+    S("aten._upsample_bilinear2d_aa_backward.default", f(1, 2, 4, 3), [4, 3], [1, 2, 10, 7],
+      False, 0.45, 0.4, note="scales"),
+    S("aten._upsample_bilinear2d_aa_backward.default", f(1, 2, 4, 5).double(), [4, 5],
+      [1, 2, 6, 9], False, note="f64"),
+    S("aten._upsample_bilinear2d_aa_backward.default", torch.tensor([[[[1.0, NAN, INF]]]]),
+      [1, 3], [1, 1, 2, 6], False, note="nonfinite"),
     S("aten._upsample_bilinear2d_aa.default", torch.tensor([[[[1.0, NAN, 2.0, 3.0, 4.0, INF]]]]),
       [1, 3], False, note="nonfinite"),
     # a one-op plan returns log_alpha too, which is refused: the loss is proven by OpInfo's
@@ -130,7 +147,8 @@ REFUSED = {
 }
 REFUSED[("tfjs", "aten.frexp.Tensor-f64")] = "float32 rounding can change"
 REFUSED.update({("tfjs", f"aten.{op}.default-f64"): "beyond float32's range of exp"
-                for op in ("i0", "special_modified_bessel_i0")})
+                for op in ("i0", "special_modified_bessel_i0", "special_i1",
+                           "special_modified_bessel_i1")})
 REFUSED[("tf", "aten.special_ndtri.default-subnormal")] = "flush subnormals to zero"
 REFUSED.update({(tg, f"aten._segment_reduce_backward.default-prod-{n}"): "segment product"
                 for tg in ("tf", "tfjs") for n in ("lengths", "offsets", "lengths-initial")})
@@ -139,3 +157,5 @@ REFUSED.update({(tg, "aten._upsample_bilinear2d_aa.default-nonfinite"): "non-fin
 REFUSED.update({(tg, f"{CTC}.{k}"): "uninitialized memory" if tg != "tfjs" else "no CTC loss"
                 for tg in ("numpy", "tf", "tfjs") for k in ("default", "default-flat", "Tensor")})
 REFUSED[("tfjs", "aten.special_erfcx.default-f64")] = "float32, where exp"
+REFUSED.update({(tg, "aten._upsample_bilinear2d_aa_backward.default-nonfinite"): "non-finite"
+                for tg in ("tf", "tfjs")})

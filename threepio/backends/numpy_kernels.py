@@ -1852,3 +1852,87 @@ def erfcx(x):
         two_e = (t(2) * np.exp(sq).astype(t)).astype(t)
         neg = np.where(xd < -26.7, np.inf, (two_e - pos.astype(t)).astype(t))
         return np.where(xd < 0, neg, pos).astype(t)
+
+
+# -- mappings/numpy/extra.yaml: i1, i1e, modified_bessel_i1 (Cephes, as ATen's Math.h) -------
+__all__ += ["bessel_i1"]
+
+_I1_A64 = [
+    2.7779141127610464e-18, -2.111421214358166e-17, 1.5536319577362005e-16,
+    -1.1055969477353862e-15, 7.600684294735408e-15, -5.042185504727912e-14,
+    3.223793365945575e-13, -1.9839743977649436e-12, 1.1736186298890901e-11,
+    -6.663489723502027e-11, 3.625590281552117e-10, -1.8872497517228294e-09,
+    9.381537386495773e-09, -4.445059128796328e-08, 2.0032947535521353e-07,
+    -8.568720264695455e-07, 3.4702513081376785e-06, -1.3273163656039436e-05,
+    4.781565107550054e-05, -0.00016176081582589674, 0.0005122859561685758,
+    -0.0015135724506312532, 0.004156422944312888, -0.010564084894626197, 0.024726449030626516,
+    -0.05294598120809499, 0.1026436586898471, -0.17641651835783406, 0.25258718644363365]
+_I1_A32 = [
+    9.381537386495773e-09, -4.445059128796328e-08, 2.0032947535521353e-07,
+    -8.568720264695455e-07, 3.4702513081376785e-06, -1.3273163656039436e-05,
+    4.781565107550054e-05, -0.00016176081582589674, 0.0005122859561685758,
+    -0.0015135724506312532, 0.004156422944312888, -0.010564084894626197, 0.024726449030626516,
+    -0.05294598120809499, 0.1026436586898471, -0.17641651835783406, 0.25258718644363365]
+_I1_B64 = [
+    7.517296310842105e-18, 4.414348323071708e-18, -4.6503053684893586e-17,
+    -3.209525921993424e-17, 2.96262899764595e-16, 3.3082023109209285e-16,
+    -1.8803547755107825e-15, -3.8144030724370075e-15, 1.0420276984128802e-14,
+    4.272440016711951e-14, -2.1015418427726643e-14, -4.0835511110921974e-13,
+    -7.198551776245908e-13, 2.0356285441470896e-12, 1.4125807436613782e-11,
+    3.2526035830154884e-11, -1.8974958123505413e-11, -5.589743462196584e-10,
+    -3.835380385964237e-09, -2.6314688468895196e-08, -2.512236237870209e-07,
+    -3.882564808877691e-06, -0.00011058893876262371, -0.009761097491361469, 0.7785762350182801]
+_I1_B32 = [
+    -3.835380385964237e-09, -2.6314688468895196e-08, -2.512236237870209e-07,
+    -3.882564808877691e-06, -0.00011058893876262371, -0.009761097491361469, 0.7785762350182801]
+
+
+def bessel_i1(x, scaled=False, float_tables=True):
+    """``torch.special.i1`` (``scaled``: ``i1e``) on CPU: |x| <= 8 the series A at
+    ``|x| / 2 - 2`` times |x| (i1: and ``exp(|x|)`` first), beyond it the series B at
+    ``32 / |x| - 2`` over ``sqrt(|x|)`` (i1: times ``exp(|x|)``), the sign of x; float32 uses
+    ATen's shortened float tables (``float_tables``; modified_bessel_i1 uses the full ones)."""
+    x = np.asarray(x)
+    ct = np.float64 if x.dtype == np.float64 else np.float32
+    short = float_tables and ct == np.float32
+    ta, tb = (_I1_A32, _I1_B32) if short else (_I1_A64, _I1_B64)
+    xc = x.astype(ct)
+    a = np.abs(xc)
+    with np.errstate(all="ignore"):
+        ca = _chbevl((a / ct(2.0) - ct(2.0)).astype(ct), ta)
+        cb = _chbevl((ct(32.0) / a - ct(2.0)).astype(ct), tb)
+        if scaled:
+            ra, rb = (ca * a).astype(ct), (cb / np.sqrt(a)).astype(ct)
+        else:
+            e = np.exp(a).astype(ct)
+            ra = ((e * a).astype(ct) * ca).astype(ct)
+            rb = ((e * cb).astype(ct) / np.sqrt(a)).astype(ct)
+        r = np.where(a <= ct(8.0), ra, rb)
+        return np.where(xc < 0, -r, r).astype(ct)
+
+
+__all__ += ["upsample_bilinear2d_aa_backward"]
+
+
+def upsample_bilinear2d_aa_backward(grad, input_size, align_corners, scales_h=None,
+                                    scales_w=None):
+    """``torch._upsample_bilinear2d_aa_backward`` on CPU (``cpu_upsample_genNd_backward_aa``):
+    for each output pixel in row-major order, every input pixel of its window gains
+    ``wx * wy * grad`` (the forward's weights; both dims, even of equal size)."""
+    g = np.asarray(grad)
+    n, c, h, w = (int(v) for v in input_size)
+    oh, ow = g.shape[-2:]
+    ymin, ysize, wy = upsample_aa_weights(h, oh, align_corners, scales_h, g.dtype)
+    xmin, xsize, wx = upsample_aa_weights(w, ow, align_corners, scales_w, g.dtype)
+    gi = np.zeros((n * c, h, w), g.dtype)
+    g3 = g.reshape(n * c, oh, ow)
+    with np.errstate(all="ignore"):
+        for i in range(oh):
+            y0, ys = int(ymin[i]), int(ysize[i])
+            for j in range(ow):
+                x0, xs = int(xmin[j]), int(xsize[j])
+                wts = (wy[i, :ys, None] * wx[j, None, :xs]).astype(g.dtype)
+                gi[:, y0:y0 + ys, x0:x0 + xs] = (gi[:, y0:y0 + ys, x0:x0 + xs]
+                                                 + (wts[None] * g3[:, i, j, None, None])
+                                                 .astype(g.dtype)).astype(g.dtype)
+    return gi.reshape(n, c, h, w)
