@@ -102,6 +102,9 @@ SAMPLES = [
     S("aten.prod.dim_int", f(3, 4), 0, dtype=torch.float32, note="dtype"),
     S("aten.prod.dim_int", i(5, 2, lo=-3, hi=4), -1, note="int"),
     S("aten.prod.dim_int", b(3, 4), 1, dtype=torch.bool, note="bool"),
+    S("aten.prod.dim_int", f(3, 0), 1, note="empty-dim"),     # 1: wasm's prod gave garbage
+    S("aten.prod.dim_int", f(0, 4), 1, True, note="empty-out"),
+    S("aten.prod.default", f(0, 3), note="empty"),
     S("aten.var.correction", f(3, 4)),
     S("aten.var.correction", f(3, 4, 2), [0, 2], correction=0, keepdim=True, note="dims"),
     S("aten.var.correction", f(1, 4), [0], correction=2, note="over-corrected"),
