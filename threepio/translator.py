@@ -128,6 +128,13 @@ class _Translator:
         self.out.casts.append(Cast(new.name, old.type.dtype, new.type.dtype, checked, reason,
                                    None if bounds is None or full else tuple(bounds)))
 
+    def value_range(self, name: str):
+        """The proven (lo, hi) of a source integer value (interval analysis over the plan, plan
+        inputs within the range they are checked against), or None."""
+        if self._ranges is None:
+            self.input_bounds()
+        return self._ranges.get(name)
+
     def input_bounds(self) -> dict[str, tuple[int, int]]:
         """The range each range-checked input dtype is checked against: the target dtype's,
         or the widest power-of-two range that proves every narrowed value of the plan exact."""
@@ -209,6 +216,7 @@ class _Translator:
         ctx.vars.update(bound)
         ctx.source_types = {id(self.env[n]): self._types.get(n) for n in op.refs()
                             if n in self.env}
+        ctx.source_names = {id(self.env[n]): n for n in op.refs() if n in self.env}
         ctx.vars["out"] = ctx.vars["outs"][0] if ctx.vars["outs"] else None
         try:
             result = self.apply(ctx, rule)
@@ -485,6 +493,7 @@ class _Ctx:
         self.guards: list[tuple[Sym, str]] = []  # runtime conditions the rule added (guard())
         self.emitting = True
         self.source_types: dict = {}  # id of an argument's Sym -> its type in the PyTorch plan
+        self.source_names: dict = {}  # id of an argument's Sym -> its name in the PyTorch plan
 
     def helper(self, name):
         return HELPERS.get(name)

@@ -423,6 +423,15 @@ def guard(ctx, cond, message):
     return cond
 
 
+def within(ctx, x, lo, hi):
+    """True when interval analysis proves every value of the source tensor ``x`` (an integer
+    argument of the op) lies in [lo, hi]: a rule then needs no runtime check of it (an index
+    made by argmax, arange or a clamp); False when it is not proven."""
+    name = ctx.source_names.get(id(x))
+    r = ctx.tr.value_range(name) if name is not None else None
+    return r is not None and lo <= r[0] and r[1] <= hi
+
+
 def _wrap(fn):
     return lambda ctx, *a, **k: fn(*a, **k)
 
@@ -445,7 +454,7 @@ HELPERS = {
     "fractional_tables": fractional_tables, "unfold_table": unfold_table,
     "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
     "unsqueezed_shape": unsqueezed_shape, "perm_to_end": perm_to_end,
-    "nth_first_equivalent": nth_first_equivalent, "guard": guard,
+    "nth_first_equivalent": nth_first_equivalent, "guard": guard, "within": within,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }
