@@ -9,6 +9,7 @@ from op_samples import S, i
 NAN = float("nan")
 INF = float("inf")
 Z = "aten.special_zeta.default"
+ZS, ZO = "aten.special_zeta.self_scalar", "aten.special_zeta.other_scalar"
 LG, DG, PG = "aten.lgamma.default", "aten.digamma.default", "aten.polygamma.default"
 
 #: x down the rows, q across: PyTorch's special values (x == 1, x < 1, q a nonpositive integer,
@@ -37,6 +38,13 @@ SAMPLES = [
     S(Z, torch.zeros(0, 3), torch.ones(3), note="empty"),
     S(Z, torch.tensor([3.0, 4.0]), torch.tensor([-30.5, -5000.5]), note="far-q"),
     S(Z, torch.tensor([7.0, 5.0, 11.0]), torch.tensor([-0.5, -4.5006, -2.5]), note="cancelling"),
+    S(ZS, 2.0, ZQ[0], note="number-x"),
+    S(ZS, 3, torch.tensor([[0.5, -2.0], [1.5, 4.0]]), note="int-x"),
+    S(ZS, 4.5, i(5, lo=-2, hi=4), note="int-q"),
+    S(ZO, ZX[:, 0], 1.0, note="number-q"),
+    S(ZO, torch.tensor([2.0, 3.5, 6.0]), -2.5, note="negative-q"),
+    S(ZO, torch.tensor([2.0, 3.0]).double(), 0.25, note="float64"),
+    S(ZO, i(4, lo=2, hi=6), 2, note="int"),
     S(LG, LX, note="dense"),
     S(DG, LX, note="dense"),
     *[S(PG, n, PX, note=f"n{n}-dense") for n in range(6)],
@@ -52,6 +60,7 @@ REFUSED = {
     ("tfjs", f"{Z}-cancelling"): "cancel",
     ("tfjs", f"{PG}-n2-far"): "unrolled here to 32 terms",
     ("tfjs", f"{Z}-float64"): "no float64",
+    ("tfjs", f"{ZO}-float64"): "no float64",
     ("numpy", f"{Z}-far-q"): "q <= -4096",
     ("tf", f"{Z}-far-q"): "q <= -4096",
 }

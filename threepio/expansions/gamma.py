@@ -293,7 +293,7 @@ def _lgamma(x):
     ax = torch.abs(x)
     pos = _lgamma_pos(ax)
     s = x - torch.round(x)                         # exact; sin(pi x) = +-sin(pi s)
-    refl = torch.log(math.pi / (ax * torch.abs(torch.sin(math.pi * s)))) - pos
+    refl = torch.log(math.pi / (ax * torch.abs(_sin(math.pi * s)))) - pos   # see _sin
     val = torch.where(x < 0, torch.where(s == 0, _full(x, math.inf), refl), pos)
     tiny = -torch.log(ax) + x * (-_EULER + x * _ZETA2_HALF)
     val = torch.where(ax < 2.0 ** -10, tiny, val)
