@@ -163,7 +163,6 @@ SAMPLES = [
 ]
 
 _TFJS = {
-    SVD: "no singular value decomposition kernel", PINV: "no singular value or eigen",
     LUF: "no LU factorization kernel",
     LU: "no LU factorization kernel", LUS: "no triangular solve", QR: "sign convention",
     GEQRF: "packed Householder vectors", ORMQR: "neither a triangular solve nor loops",
@@ -181,6 +180,8 @@ _TFJS = {
 #: is square only and its permutation is not LAPACK's pivots; TF's QR has no Householder output
 REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
     (t, f"{SVD}-vectors"): "defined only up to sign" for t in ("numpy", "tf")
+} | {  # TF.js: the Jacobi SVD expansion (threepio/expansions/svd.py) gives singular values only
+    ("tfjs", f"{SVD}-{n}"): "defined only up to sign" for n in ("vectors", "empty", "empty-full")
 } | {
     (t, f"{LSTSQ}-gelsy-rank"): "gelsy" for t in ("numpy", "tf")
 } | {
