@@ -44,6 +44,38 @@ def S(key, *args, note="", **kwargs):
     return Sample(key, args, kwargs, note)
 
 
+class Oob(torch.Tensor):
+    """An index argument out of range (``bad``: PyTorch raises, or its kernel reads or writes
+    outside the tensor) for samples every target must refuse (REFUSED): PyTorch, which gives
+    the one-op plan its output types, is called with ``ok`` (same shape and dtype), the plan's
+    example input (``.numpy()``) is ``bad``."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    @staticmethod
+    def __new__(cls, ok, bad):
+        t = torch.Tensor._make_subclass(cls, ok)
+        t.bad = torch.as_tensor(bad, dtype=ok.dtype)
+        assert t.bad.shape == ok.shape
+        return t
+
+    def numpy(self):
+        return self.bad.numpy()
+
+
+#: the reason of refusals of out-of-range indices (guards of every target)
+OOB = "index is out of range"
+
+
+def fd(*shape):
+    """Floats in [-2, 2) that draw nothing from the shared generator (samples appended to a
+    file keep the others' values)."""
+    n = 1
+    for s in shape:
+        n *= s
+    return (torch.arange(n, dtype=torch.float32) * 0.618034 % 1 * 4 - 2).reshape(shape)
+
+
 X = f(3, 4)
 IMG = f(2, 3, 8, 8)
 W33 = f(5, 3, 3, 3)
@@ -283,6 +315,30 @@ REFUSED = {
     ("tfjs", "aten.convolution.default-3d-dilation"): "3-D without groups",
     ("tf", "aten.convolution.default-int"): "no integer kernels",
 }
+
+#: out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor):
+#: refused on every target, by a guard (TF.js' gather reads 0, NumPy's take wraps -1...)
+_T = torch.tensor
+_MPI = torch.ops.aten.max_pool2d_with_indices(torch.relu(fd(2, 3, 4, 4)), [2, 2])[1]
+_OOB_SAMPLES = [
+    S("aten.gather.default", fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [4], [1]]), note="oob"),
+    S("aten.gather.default", fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [-1], [1]]),
+      note="oob-neg"),
+    S("aten.gather.default", fd(2, 3, 4), 0, Oob(_T([[[0, 1]]]), [[[0, 2]]]), note="oob-dim0"),
+    S("aten.gather.default", _T(2.5), 0, Oob(_T(0), 1), note="oob-0d"),
+    S("aten.scatter.value", torch.zeros(4, 5), 1, Oob(_T([[0], [4], [2], [1]]),
+                                                      [[0], [5], [2], [1]]), -1.0, note="oob"),
+    S("aten.scatter.value", torch.zeros(3, 4), 0, Oob(_T([[0, 2, 1, 0]]), [[0, -1, 1, 0]]), 2.0,
+      note="oob-neg"),
+    S("aten.index_select.default", fd(4, 3), 0, Oob(_T([0, 3]), [0, 4]), note="oob"),
+    S("aten.index_select.default", fd(4, 3), 1, Oob(_T([2, 0]), [-1, 0]), note="oob-neg"),
+    S("aten.max_pool2d_with_indices_backward.default", fd(2, 3, 2, 2), torch.relu(fd(2, 3, 4, 4)),
+      [2, 2], [2, 2], [0, 0], [1, 1], False, Oob(_MPI, _MPI.masked_fill(_MPI == _MPI.max(), 64)),
+      note="oob"),
+]
+SAMPLES += _OOB_SAMPLES
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB_SAMPLES})
+REFUSED[("tfjs", "aten.scatter.value-oob-neg")] = "only scattering one value per row"
 
 
 def _parts():

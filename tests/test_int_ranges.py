@@ -36,8 +36,17 @@ def test_indices_counts_and_comparisons_are_bounded_statically():
     outs = [o.name for o in plan.outputs]
     assert r[outs[0]] == (0, 9)            # an index into a dim of 10
     assert r[outs[1]] == (0, 16)           # a count of 16 comparisons
-    assert r[outs[2]] == (0, 10)           # arange(0, 10): end bound included, conservatively
+    assert r[outs[2]] == (0, 9)            # arange(0, 10): integer arguments, exact
     assert r[outs[3]] == INT32             # the checked input's range, joined with 0
+
+
+def test_take_along_dim_indices_are_bounded_by_the_dim():
+    """take_along_dim wraps its indices by an integer remainder, which takes the divisor's
+    sign: the gather it becomes needs no runtime range check."""
+    plan = trace(lambda x: torch.take_along_dim(x, x.argsort(1), 1), torch.rand(4, 6))
+    r = value_ranges(plan)
+    rem = next(op.outputs[0].name for op in plan.ops if op.target.startswith("aten.remainder"))
+    assert r[rem] == (0, 5)
 
 
 def test_max_pool_indices_are_bounded_by_the_plane():

@@ -209,6 +209,10 @@ def _arange(start_i, end_i):
         end = x.arg(end_i, "end")
         if not all(isinstance(v, (int, float)) for v in (start, end)):
             return None
+        step = x.arg(end_i + 1, "step", 1)
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step)) \
+                and len(n) == 1 and n[0] > 0:   # integers: exactly start .. start + (n-1)*step
+            return tuple(sorted((start, start + (n[0] - 1) * step)))
         lo, hi = sorted((start, end))
         return (math.floor(lo), math.ceil(hi))
     return f
@@ -222,6 +226,10 @@ def _remainder(x: _Args) -> Range:
     b = x.r(1)
     if b is None:
         return None
+    t = x.op.outputs[0].type
+    if x.op.target.startswith("aten.remainder") and b[0] > 0 and isinstance(b[1], int) \
+            and t is not None and t.dtype in INT_RANGES and t.dtype != "bool":
+        return (0, b[1] - 1)   # an integer remainder takes the divisor's sign (take_along_dim)
     m = max(abs(b[0]), abs(b[1]))
     return (-(m - 1), m - 1) if m else (0, 0)
 

@@ -125,3 +125,15 @@ REFUSED = {
         *[("complex.default", n, "no complex tensors") for n in ("", "broadcast", "float64")],
         *[("polar.default", n, "no complex tensors") for n in ("", "broadcast")])
 }
+
+# out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor): every
+# target refuses them by a guard (Oob: PyTorch sees in-range values, the plan the others)
+from op_samples import OOB, Oob, fd  # noqa: E402
+
+_OOB = [
+    *[S(IR, fd(4, 3), 0, Oob(torch.tensor([0, 3]), [0, 4]), fd(2, 3), r, note=f"oob-{r}")
+      for r in ("prod", "mean", "amax")],
+    S(IR, fd(4, 3), 1, Oob(torch.tensor([2, 0]), [-1, 0]), fd(4, 2), "amin", note="oob-neg"),
+]
+SAMPLES += _OOB
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})

@@ -210,3 +210,18 @@ REFUSED.update({
     ("tf", "aten.convolution.default-3d-transposed-infw"): "inf or NaN weight",
     ("tfjs", "aten.convolution.default-3d-transposed-infw"): "inf or NaN weight",
 })
+
+# out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor): every
+# target refuses them by a guard (Oob: PyTorch sees in-range values, the plan the others)
+from op_samples import OOB, Oob, fd  # noqa: E402
+
+_OOB = [
+    S("aten.embedding.default", fd(5, 4), Oob(_IDX, [[1, 0, 3], [3, 5, 2]]), note="oob"),
+    S("aten.embedding.default", fd(5, 4), Oob(_IDX, [[1, 0, 3], [3, -1, 2]]), note="oob-neg"),
+    S("aten.embedding_dense_backward.default", fd(2, 3, 4),
+      Oob(_IDX, [[1, 0, 5], [3, 3, 2]]), 5, -1, False, note="oob"),
+    S("aten.embedding_dense_backward.default", fd(2, 3, 4),
+      Oob(_IDX, [[1, 0, 3], [-1, 3, 2]]), 5, 3, True, note="oob-neg"),
+]
+SAMPLES += _OOB
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})

@@ -136,3 +136,20 @@ SAMPLES += [
     S(SVR, _MS, 0, torch.tensor([[1, 0, 1], [1, 0, 0]]), float("nan"), reduce="add",
       note="nan-value"),
 ]
+
+# out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor): every
+# target refuses them by a guard (Oob: PyTorch sees in-range values, the plan the others)
+from op_samples import OOB, Oob, fd  # noqa: E402
+
+_T = torch.tensor
+_OOB = [
+    S(SR, fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [4], [1]]), fd(3, 1), reduce="add",
+      note="oob"),
+    S(SR, fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [-1], [1]]), fd(3, 1), reduce="multiply",
+      note="oob-neg"),
+    S(SVR, fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [4], [1]]), 1.5, reduce="add", note="oob"),
+    S(SVR, torch.arange(12).reshape(3, 4), 0, Oob(_T([[0, 2]]), [[-1, 2]]), 3, reduce="add",
+      note="oob-neg-int"),
+]
+SAMPLES += _OOB
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})

@@ -93,3 +93,14 @@ REFUSED = {**{(t, f"{PUT}-parallel"): _PAR for t in ("numpy", "tf", "tfjs")},
            ("tfjs", f"{NZS}-complex"): "complex",
            # TF.js has no float64: 1e-300 is zero in float32
            ("tfjs", f"{NZS}-float64"): "float32 rounding can change the result"}
+
+# out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor): every
+# target refuses them by a guard (Oob: PyTorch sees in-range values, the plan the others)
+from op_samples import OOB, Oob, fd  # noqa: E402
+
+_OOB = [
+    S(PUT, fd(3, 4), Oob(torch.tensor([1, -12, 5]), [1, -13, 5]), fd(3), note="oob-neg"),
+    S(PUT, fd(3, 4), Oob(torch.tensor([1, 11, 5]), [1, 12, 5]), fd(3), True, note="oob-accumulate"),
+]
+SAMPLES += _OOB
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})

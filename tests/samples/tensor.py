@@ -210,3 +210,29 @@ REFUSED.update({
     ("tfjs", "aten.scatter_reduce.two-prod-int-self"): "TF.js has no int64",
     ("tfjs", "aten.scatter_reduce.two-prod-int-noself"): "TF.js has no int64",
 })
+
+# out-of-range indices (PyTorch raises, or its kernel reads or writes outside the tensor): every
+# target refuses them by a guard (Oob: PyTorch sees in-range values, the plan the others)
+from op_samples import OOB, Oob, fd  # noqa: E402
+
+_T = torch.tensor
+_OOB = [
+    S("aten.scatter.src", torch.zeros(3, 4), 1,
+      Oob(_T([[0, 1], [3, 2], [1, 0]]), [[0, 1], [4, 2], [1, 0]]), fd(3, 2), note="oob"),
+    S("aten.scatter.src", torch.zeros(3, 4), 1,
+      Oob(_T([[0, 1], [3, 2], [1, 0]]), [[0, 1], [-1, 2], [1, 0]]), fd(3, 2), note="oob-neg"),
+    S("aten.scatter_add.default", fd(3, 4), 0, Oob(_T([[0, 1, 2, 2]]), [[0, 3, 2, 2]]), fd(1, 4),
+      note="oob"),
+    S("aten.scatter_add.default", fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [-2], [1]]), fd(3, 1),
+      note="oob-neg"),
+    *[S("aten.scatter_reduce.two", fd(3, 4), 1, Oob(_T([[0], [3], [1]]), [[0], [4], [1]]),
+        fd(3, 1), r, note=f"oob-{r}") for r in ("sum", "mean", "amax", "prod")],
+    S("aten.index.Tensor", fd(5, 4), [Oob(_T([0, 4]), [0, 5])], note="oob"),
+    S("aten.index.Tensor", fd(5, 4), [None, Oob(_T([1, -4]), [1, -5])], note="oob-neg"),
+    S("aten.index.Tensor", fd(5, 4), [Oob(_T([0, 4]), [0, 7])], note="oob-wraps"),
+    S("aten.index_put.default", fd(5, 4), [Oob(_T([0, 4]), [0, 5])], fd(2, 4), note="oob"),
+    S("aten.index_put.default", fd(5, 4), [None, Oob(_T([1, -4]), [1, -5])], fd(5, 2), True,
+      note="oob-neg-accumulate"),
+]
+SAMPLES += _OOB
+REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})

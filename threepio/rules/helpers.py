@@ -432,6 +432,17 @@ def within(ctx, x, lo, hi):
     return r is not None and lo <= r[0] and r[1] <= hi
 
 
+def typed_like(ctx, x, like):
+    """``x``, a value the rule just computed with the shape and dtype of ``like`` (an index
+    with its out-of-range entries replaced by a where), typed as ``like`` so the rule can keep
+    reading its shape (emitted commands have no static type otherwise)."""
+    if not (hasattr(x, "is_symbolic") and hasattr(like, "is_symbolic")):
+        raise ExprError("typed_like(x, like) takes two tensors")
+    if x.pending and x.type is None:
+        x.value.type = like.type
+    return x
+
+
 def _wrap(fn):
     return lambda ctx, *a, **k: fn(*a, **k)
 
@@ -455,6 +466,7 @@ HELPERS = {
     "sizes": sizes, "offsets": offsets, "hist_range": hist_range,
     "unsqueezed_shape": unsqueezed_shape, "perm_to_end": perm_to_end,
     "nth_first_equivalent": nth_first_equivalent, "guard": guard, "within": within,
+    "typed_like": typed_like,
     # row-major strides (in elements) of a shape: unravelling a flat index
     "strides": _wrap(lambda shape: [math.prod(shape[k + 1:]) for k in builtins.range(len(shape))]),
 }
