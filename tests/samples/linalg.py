@@ -84,6 +84,9 @@ SAMPLES = [
     S(LUF, f(3, 5), note="wide"),
     S(LUF, f(5, 3), note="tall"),
     S(LUF, _SINGULAR, note="singular"),
+    S(LUF, torch.tensor([[1.0, 2.0, 0.5], [-1.0, 3.0, 1.0], [1.0, -2.0, 4.0]]), note="ties"),
+    S(LUF, torch.tensor([[1.0, 2.0], [2.0, 4.0]]), note="rank-deficient"),
+    S(LUF, f(0, 3, 3), note="empty"),
     S(LU, f(2, 4, 4), note="square"),
     S(LU, f(5, 3), note="tall"),
     S(LUS, _LU, _PIV, f(2, 4, 3), note="left"),
@@ -97,6 +100,8 @@ SAMPLES = [
     S(QR, f(3, 0), "complete", note="empty"),
     S(GEQRF, f(4, 3), note="tall"),
     S(GEQRF, f(2, 3, 5), note="wide-batched"),
+    S(GEQRF, torch.tensor([[0.0, 1.0], [0.0, 2.0], [0.0, 3.0]]), note="zero-column"),
+    S(GEQRF, torch.triu(f(4, 4)), note="triangular"),
     S(ORMQR, _H, _TAU, f(2, 5, 2), note="left"),
     S(ORMQR, _H, _TAU, f(2, 5, 2), True, True, note="left-transpose"),
     S(ORMQR, _H, _TAU, f(2, 3, 5), False, note="right"),
@@ -163,16 +168,9 @@ SAMPLES = [
 ]
 
 _TFJS = {
-    LUF: "no LU factorization kernel",
-    LU: "no LU factorization kernel", LUS: "no triangular solve", QR: "sign convention",
-    GEQRF: "packed Householder vectors", ORMQR: "neither a triangular solve nor loops",
     LSTSQ: "no least-squares",
-    CHEX: "no Cholesky factorization kernel", CHOL: "no Cholesky factorization kernel",
-    CHS: "no triangular solve", CHI: "no triangular solve or inverse",
-    TRS: "no triangular solve kernel", SOLVE: "no LU factorization", INV: "no LU factorization",
-    DET: "no LU factorization", SLOG: "no LU factorization", UNPACK: "replayed in sequence",
-    CHECK: "checks the info code", EIGH: "no symmetric eigendecomposition",
-    EIG: "complex", HH: "k sequential updates",
+    TRS: "no triangular solve kernel", EIGH: "no symmetric eigendecomposition",
+    EIG: "complex",
     LDLS: "sytrs walks the Bunch-Kaufman pivots", LDLF: "Bunch-Kaufman pivoting",
 }
 
@@ -184,16 +182,18 @@ REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
     ("tfjs", f"{SVD}-{n}"): "defined only up to sign" for n in ("vectors", "empty", "empty-full")
 } | {
     (t, f"{LSTSQ}-gelsy-rank"): "gelsy" for t in ("numpy", "tf")
-} | {
-    ("tf", f"{LUF}-{n}"): "cannot be computed from TF's LU permutation"
-    for n in ("batched", "wide", "tall", "singular")
-} | {
-    ("tf", f"{LUS}-{n}"): "cannot be turned into the permutation"
-    for n in ("left", "adjoint", "right", "right-adjoint")
-} | {
-    ("tf", f"{LU}-tall"): "square matrices only",
-} | {
-    ("tf", f"{GEQRF}-{n}"): "packed Householder vectors" for n in ("tall", "wide-batched")
+} | {  # LU expansions (threepio/expansions/lu.py): their runtime guards
+    ("tfjs", sid): why for sid, why in {
+        f"{SOLVE}-singular": "the matrix is singular",
+        f"{SOLVE}-nan": "finite inputs only",
+        f"{INV}-singular": "the matrix is singular",
+        f"{DET}-singular": "within float32 rounding of zero",
+        f"{DET}-nan": "finite inputs only",
+        f"{SLOG}-singular": "within float32 rounding of zero",
+    }.items()
+} | {  # a zero pivot made by cancellation: another order of the sums need not make it zero
+    (t, f"{LUF}-rank-deficient"): "within float32 rounding of zero"
+    for t in ("numpy", "tf", "tfjs")
 } | {
     (t, sid): why for t in ("numpy", "tf") for sid, why in {
         f"{CHEX}-indefinite": "not positive definite by a margin",
@@ -207,8 +207,19 @@ REFUSED = {("tfjs", s.id): _TFJS[s.key] for s in SAMPLES if s.key in _TFJS} | {
         f"{EIG}-general": "Hessenberg QR",
         f"{LDLF}-factor": "Bunch-Kaufman pivoting",
     }.items()
+} | {  # TF.js: the Cholesky expansions refuse the same inputs when the plan runs
+    ("tfjs", f"{CHEX}-indefinite"): "not positive definite by a margin",
+    ("tfjs", f"{CHS}-zero-diagonal"): "zero on its diagonal",
 } | {
     ("tf", f"{LDLS}-{n}"): "sytrs walks the Bunch-Kaufman pivots" for n in ("batched", "hermitian")
 } | {  # a one-op plan returns every output, LU and pivots too: TF translates the rest only
     ("tf", s.id): "the LU factors and pivots do not" for s in SAMPLES if s.key in (SOLVE, DET, SLOG)
+} | {  # ... and NumPy computes them with the LU expansion, whose guards refuse these
+    ("numpy", sid): why for sid, why in {
+        f"{SOLVE}-singular": "the matrix is singular",
+        f"{SOLVE}-nan": "finite inputs only",
+        f"{DET}-singular": "within float32 rounding of zero",
+        f"{DET}-nan": "finite inputs only",
+        f"{SLOG}-singular": "within float32 rounding of zero",
+    }.items()
 }
