@@ -104,3 +104,15 @@ _OOB = [
 ]
 SAMPLES += _OOB
 REFUSED.update({(t, s.id): OOB for t in ("numpy", "tf", "tfjs") for s in _OOB})
+# lengths that do not cover the axis, offsets out of order or outside it (PyTorch raises, or
+# reads outside the data): refused by a guard on every target
+_SEG_BAD = [
+    S(SR, fd(5, 2), "sum", lengths=Oob(torch.tensor([2, 3]), [1, 2]), note="lengths-short"),
+    S(SR, fd(5, 2), "max", offsets=Oob(torch.tensor([0, 2, 4, 5]), [0, 4, 2, 5]),
+      note="offsets-decreasing"),
+    S(SR, fd(5, 2), "sum", offsets=Oob(torch.tensor([0, 2, 5]), [-1, 2, 5]),
+      note="offsets-negative"),
+]
+SAMPLES += _SEG_BAD
+REFUSED.update({(t, s.id): "lengths must be|offsets must be" for t in ("numpy", "tf", "tfjs")
+                for s in _SEG_BAD})
