@@ -159,3 +159,18 @@ REFUSED.update({(tg, f"{CTC}.{k}"): "uninitialized memory" if tg != "tfjs" else 
 REFUSED[("tfjs", "aten.special_erfcx.default-f64")] = "float32, where exp"
 REFUSED.update({(tg, "aten._upsample_bilinear2d_aa_backward.default-nonfinite"): "non-finite"
                 for tg in ("tf", "tfjs")})
+
+# lengths or offsets outside the reduced axis (PyTorch's backward kernel reads outside the
+# data): refused by a guard on every target (Oob: PyTorch sees the valid ones)
+from op_samples import Oob  # noqa: E402
+
+_SRB = "aten._segment_reduce_backward.default"
+_SEG_BAD = [
+    S(_SRB, SEG_G, torch.segment_reduce(SEG_X, "sum", lengths=SEG_L), SEG_X, "sum",
+      lengths=Oob(SEG_L, [2, -1, 4, 1]), note="lengths-negative"),
+    S(_SRB, SEG_G, torch.segment_reduce(SEG_X, "max", offsets=SEG_O), SEG_X, "max",
+      offsets=Oob(SEG_O, [-1, 2, 2, 5, 6]), note="offsets-negative"),
+]
+SAMPLES += _SEG_BAD
+REFUSED.update({(tg, s.id): "lengths must be|offsets must be" for tg in ("numpy", "tf", "tfjs")
+                for s in _SEG_BAD})
