@@ -74,7 +74,8 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...], expansion=None) 
         g = torch.Generator().manual_seed(0)
         examples = [_example(t, g, ints) for t in operand_types]
         try:
-            sub = trace_aten(fn, examples, requires_grad=False, name=op.target)
+            sub = trace_aten(fn, examples, requires_grad=False, name=op.target,
+                             source_lines=False)   # the op's own source line is kept
             break
         except ThreepioError as e:
             error = e

@@ -59,6 +59,7 @@ class _Translator:
         self.out = Plan(plan.name, rules.target)
         self.env: dict[str, Sym] = {}
         self.taken = {v.name for v in plan.values()}
+        self._next: dict[str, int] = {}
         self.uses: dict[str, int] = {}
         for op in plan.ops:
             for n in op.refs():
@@ -70,9 +71,10 @@ class _Translator:
 
     # -- names and types ---------------------------------------------------------------------
     def fresh(self, base: str) -> str:
-        k = 1
+        k = self._next.get(base, 1)   # where the last search for this base stopped
         while f"{base}_{k}" in self.taken:
             k += 1
+        self._next[base] = k + 1
         self.taken.add(f"{base}_{k}")
         return f"{base}_{k}"
 

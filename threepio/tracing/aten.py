@@ -105,12 +105,34 @@ def _decomposable_kernels():
         flags = torch.backends.mkldnn.flags(enabled=False)
         flags.__enter__()
     try:
-        with sdpa_kernel(SDPBackend.MATH):
+        with sdpa_kernel(SDPBackend.MATH), _one_meta_mode():
             yield
     finally:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
             flags.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _one_meta_mode():
+    """make_fx records each node's metadata (shape, dtype, strides) as a fake tensor made in a
+    FakeTensorMode it creates per node, and each creation walks the Python stack: 60% of the
+    time of tracing a long straight-line program (an unrolled expansion). The metadata is the
+    same from one shared mode."""
+    from torch._subclasses.fake_tensor import FakeTensorMode
+    from torch.fx.experimental import proxy_tensor
+
+    shared = FakeTensorMode(allow_fallback_kernels=True)
+
+    def one(**kwargs):
+        return shared if kwargs == {"allow_fallback_kernels": True} else FakeTensorMode(**kwargs)
+
+    saved = proxy_tensor.FakeTensorMode
+    proxy_tensor.FakeTensorMode = one
+    try:
+        yield
+    finally:
+        proxy_tensor.FakeTensorMode = saved
 
 
 @functools.cache
