@@ -212,6 +212,37 @@ def test_python_module_checks_inputs(mlp_step_plan, tmp_path):
         module.run(arrays[0].astype(np.float64), *arrays[1:])
 
 
+@pytest.fixture(scope="module")
+def gather_plan():
+    import torch
+
+    x, idx = torch.randn(3, 4), torch.tensor([[0, 3], [2, 1], [1, 1]])
+    return threepio.trace(lambda a, i: torch.gather(a, 1, i) * 2, (x, idx))
+
+
+def test_generated_code_checks_guards(gather_plan, node_runner, tmp_path):
+    """A translation's guards (here: gather's indices in range, which PyTorch checks) are
+    checked by the generated code as by threepio.run: good inputs run, bad ones raise."""
+    x = np.asarray(gather_plan.examples[0])
+    good, bad = np.array([[0, 3], [2, 1], [1, 1]]), np.array([[0, 4], [2, 1], [1, 1]])
+    want = np.take_along_axis(x, good, 1) * 2
+    tp = threepio.translate(gather_plan, "tfjs")
+    assert tp.guards
+    source = render(tp, emit="module")
+    got, _ = run_module(node_runner, source, prepare_inputs(tp, [x, good]))
+    assert np.allclose(got[0], want)
+    _, result = run_module(node_runner, source, prepare_inputs(tp, [x, bad]))
+    assert result["kind"] == "guard" and "out of range" in result["error"]
+    assert result["leaked"] == 0
+    for target, error in (("numpy", ValueError), ("tf", Exception)):
+        tp = threepio.translate(gather_plan, target)
+        assert tp.guards
+        module = import_source(tmp_path, render(tp, emit="python"), f"gen_guard_{target}")
+        assert np.allclose(np.asarray(module.run(x, good)[0]), want)
+        with pytest.raises(error, match="out of range"):
+            module.run(x, bad)
+
+
 def test_generated_lines_map_to_plan_lines(mlp_step_plan):
     tp = threepio.translate(mlp_step_plan, "tfjs")
     source = render(tp, emit="module")

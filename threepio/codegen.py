@@ -97,6 +97,7 @@ class Emitter:
     ret: str  # {values}
     out: str  # wraps one returned value
     out_constant: str  # wraps a returned constant
+    guard: str  # raises with {message} (a string literal) unless bool tensor {name} is all true
     imports: tuple[str, ...] = ()
     dtypes: tuple[str, ...] = ()  # dtypes values may have (empty: any numpy knows)
 
@@ -139,6 +140,7 @@ TFJS = Emitter(
     call="$one({call})", assign="const {lhs} = {rhs};",
     assign_many="const [{lhs}] = $many({n}, {rhs});", free=" $free({names});",
     ret="return [{values}];", out="{}", out_constant="tf.clone({})",
+    guard="if (!{name}.dataSync().every((v) => v)) throw $fail('guard', {message});",
     dtypes=("float32", "int32", "bool"),
 )
 _PY = dict(
@@ -150,8 +152,11 @@ _PY = dict(
     dtypes=tuple(d for d in DTYPE_SHORT if d != "bfloat16"),
 )
 TF = Emitter(namespace="tf", template="python.py.j2", out="{}",
+             guard="tf.debugging.Assert(tf.math.reduce_all({name}), [{message}])",
              imports=("import numpy as np", "import tensorflow as tf"), **_PY)
 NUMPY = Emitter(namespace="numpy", template="python.py.j2", out="np.asarray({})",
+                guard="if not np.all({name}): "
+                      "raise ValueError('plan %r: %s' % (_META['name'], {message}))",
                 imports=("import numpy as np",), **_PY)
 EMITTERS = {"tfjs": TFJS, "tf": TF, "numpy": NUMPY}
 
@@ -206,7 +211,7 @@ def _last_uses(plan: Plan) -> dict[int, list[str]]:
     for i, op in enumerate(plan.ops):
         for n in op.refs():
             last[n] = i
-    keep = {r.name for r in plan.outputs}
+    keep = {r.name for r in plan.outputs} | {g.ref.name for g in plan.guards}
     dead: dict[int, list[str]] = {}
     for i, op in enumerate(plan.ops):
         for v in op.outputs:
@@ -280,6 +285,13 @@ def _statements(plan: Plan, em: Emitter, allowed: set[str]) -> list[Statement]:
         if i in dead:
             code += em.free.format(names=", ".join(names[n] for n in dead[i]))
         out.append(Statement(code, _meta(op)))
+    for g in plan.guards:  # checked after the ops, as threepio.run and the executor check them
+        if g.ref.name not in defined:
+            raise CodegenError(f"plan {plan.name!r}: guard %{g.ref.name} is not defined")
+        message = f"guard %{g.ref.name} does not hold: {g.message}"
+        out.append(Statement(em.guard.format(name=names[g.ref.name],
+                                             message=em.string(message)),
+                             f"guard %{g.ref.name}"))
     consts = {c.name for c in plan.constants}
     values = []
     for r in plan.outputs:
@@ -327,11 +339,6 @@ def render(plan: Plan, emit: str = "module", *, tf_function: bool = False) -> st
         raise CodegenError(f"render() takes a Plan, got {type(plan).__name__}")
     if emit not in EMITS:
         raise CodegenError(f"unknown emit {emit!r}; expected one of {', '.join(EMITS)}")
-    if plan.guards:
-        raise CodegenError(f"plan {plan.name!r} has {len(plan.guards)} guard(s) (conditions "
-                           "read from the data while tracing, e.g. "
-                           f"{plan.guards[0].message!r}); generated code does not check them: "
-                           "run the plan with threepio.run or runtime/executor.mjs, which do")
     want = ("tfjs",) if emit == "module" else ("tf", "numpy")
     if plan.namespace not in want:
         raise CodegenError(

@@ -143,10 +143,14 @@ def tfjs_role(plan: Plan):
         raise TranslationError(f"plan {plan.name!r} is a {plan.namespace} plan; a syft.js role "
                                "holds a tfjs plan", target=TARGET)
     if plan.guards:
-        raise TranslationError(f"plan {plan.name!r} has guards (conditions read from the data "
-                               f"while tracing: {plan.guards[0].message}); a syft.js role has "
-                               "no way to check them, so it would run other data silently "
-                               "wrong: remove the data-dependent branch", target=TARGET)
+        raise TranslationError(f"plan {plan.name!r} has guards (conditions it holds under, "
+                               "read from the data while tracing or required by a rule: "
+                               f"{plan.guards[0].message}); a syft.js role has no way to check "
+                               "them, so it would run other data silently wrong: remove the "
+                               "data-dependent branch or the op that needs the check (e.g. "
+                               "one-hot labels instead of class indices), or ship the generated "
+                               "TF.js module (threepio translate --emit module), which checks "
+                               "them", target=TARGET)
     return _RoleWriter(plan.lint()).build()
 
 
