@@ -942,6 +942,23 @@ def unique_consecutive(x, return_inverse=True, return_counts=True, dim=None):
 __all__ += ["segment_reduce", "put", "nonzero_static"]
 
 
+def _segments(x, lengths, offsets, axis):
+    """``x`` as [outer, axis, inner] and each row's segment bounds ``starts``, ``ends``
+    ([outer, segments]), from ``lengths`` (consecutive from 0) or ``offsets``."""
+    if lengths is not None:
+        ln = np.asarray(lengths).astype(np.int64)
+        ends = np.cumsum(ln, axis=-1)
+        starts = ends - ln
+    else:
+        off = np.asarray(offsets).astype(np.int64)
+        starts, ends = off[..., :-1], off[..., 1:]
+    axis = axis % x.ndim
+    outer = math.prod(x.shape[:axis])
+    segs = starts.shape[-1]
+    x3 = x.reshape(outer, x.shape[axis], math.prod(x.shape[axis + 1:]))
+    return x3, starts.reshape(outer, segs), ends.reshape(outer, segs)
+
+
 def segment_reduce(data, reduce, lengths=None, offsets=None, axis=0, initial=None):
     """``torch.segment_reduce`` on CPU: segment ``s`` of row ``b`` covers positions
     ``[start, end)`` of ``axis`` (``lengths``: consecutive from 0; ``offsets``: between
@@ -952,19 +969,9 @@ def segment_reduce(data, reduce, lengths=None, offsets=None, axis=0, initial=Non
     NaN without one."""
     x = np.asarray(data)
     dt = x.dtype
-    if lengths is not None:
-        ln = np.asarray(lengths).astype(np.int64)
-        ends = np.cumsum(ln, axis=-1)
-        starts = ends - ln
-    else:
-        off = np.asarray(offsets).astype(np.int64)
-        starts, ends = off[..., :-1], off[..., 1:]
-    axis = axis % x.ndim
-    outer = math.prod(x.shape[:axis])
-    inner = math.prod(x.shape[axis + 1:])
+    x3, starts, ends = _segments(x, lengths, offsets, axis)
+    outer, _, inner = x3.shape
     segs = starts.shape[-1]
-    x3 = x.reshape(outer, x.shape[axis], inner)
-    starts, ends = starts.reshape(outer, segs), ends.reshape(outer, segs)
     default = {"max": -np.inf, "min": np.inf, "sum": 0, "mean": 0, "prod": 1}[reduce]
     out = np.empty((outer, segs, inner), dt)
     with np.errstate(all="ignore"):
@@ -1653,21 +1660,11 @@ def segment_reduce_backward(grad, output, data, reduce, lengths=None, offsets=No
     x = np.asarray(data)
     dt = x.dtype
     g, out = np.asarray(grad).astype(dt), np.asarray(output).astype(dt)
-    if lengths is not None:
-        ln = np.asarray(lengths).astype(np.int64)
-        ends = np.cumsum(ln, axis=-1)
-        starts = ends - ln
-    else:
-        off = np.asarray(offsets).astype(np.int64)
-        starts, ends = off[..., :-1], off[..., 1:]
-    axis = axis % x.ndim
-    outer = math.prod(x.shape[:axis])
-    inner = math.prod(x.shape[axis + 1:])
+    x3, starts, ends = _segments(x, lengths, offsets, axis)
+    outer, _, inner = x3.shape
     segs = starts.shape[-1]
-    x3 = x.reshape(outer, x.shape[axis], inner)
     g3 = g.reshape(outer, segs, inner)
     o3 = out.reshape(outer, segs, inner)
-    starts, ends = starts.reshape(outer, segs), ends.reshape(outer, segs)
     gi = np.zeros(x3.shape, dt)
     one = dt.type(1 if initial is None else initial)
     with np.errstate(all="ignore"):
@@ -1706,18 +1703,22 @@ def segment_reduce_backward(grad, output, data, reduce, lengths=None, offsets=No
 __all__ += ["upsample_aa_weights", "upsample_bilinear2d_aa"]
 
 
+def pixel_scale(in_size, out_size, align_corners, opt_scale, t):
+    """UpSample.h's ``area_pixel_compute_scale`` in the float type ``t``: the source step per
+    output pixel."""
+    if align_corners:
+        return t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+    if opt_scale is not None and opt_scale > 0:
+        return t(1.0 / opt_scale)
+    return t(t(in_size) / t(out_size))
+
+
 def upsample_aa_weights(in_size, out_size, align_corners, opt_scale, dtype="float32"):
     """PyTorch's antialiased linear weights of one dim (UpSampleKernel.cpp,
     ``_compute_indices_min_size_weights_aa`` with the triangle filter), in its mixed float /
     double arithmetic: ``(xmin, xsize, weights[out, max_interp])``."""
     t = np.float64 if str(dtype) == "float64" else np.float32
-    if align_corners:
-        scale = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
-    elif opt_scale is not None and opt_scale > 0:
-        scale = t(1.0 / opt_scale)
-    else:
-        scale = t(in_size) / t(out_size)
-    scale = t(scale)
+    scale = pixel_scale(in_size, out_size, align_corners, opt_scale, t)
     support = t(1.0 * float(scale)) if scale >= 1.0 else t(1.0)
     width = int(math.ceil(float(support))) * 2 + 1
     invscale = t(1.0 / float(scale)) if scale >= 1.0 else t(1.0)

@@ -121,19 +121,6 @@ def _perm(pivots, m):
     return perm.reshape(batch + (m,))
 
 
-def lu(a):
-    """``torch.linalg.lu``: ``(P, L, U)`` with ``a == P @ L @ U`` from ``lu_factor``."""
-    a = np.asarray(a)
-    m, n = a.shape[-2:]
-    k = min(m, n)
-    packed, piv, _ = lu_factor(a)
-    perm = _perm(piv, m)
-    p = (perm[..., None, :] == np.arange(m)[:, None]).astype(a.dtype)
-    lower = np.tril(packed[..., :, :k], -1)
-    lower[..., np.arange(k), np.arange(k)] = 1
-    return p, lower.astype(a.dtype), np.triu(packed[..., :k, :])
-
-
 def lu_solve(packed, pivots, b, left=True, adjoint=False):
     """``torch.linalg.lu_solve``: ``x`` with ``A @ x == b`` (``A^T`` when ``adjoint``; ``x @ A``
     when not ``left``) for ``P @ L @ U == A`` packed as ``lu_factor`` returns it."""
@@ -160,28 +147,6 @@ def lu_solve(packed, pivots, b, left=True, adjoint=False):
     if not left:
         x = np.swapaxes(x, -1, -2)
     return x.astype(dtype)
-
-
-def qr(a, mode="reduced"):
-    """``torch.linalg.qr`` by LAPACK's geqrf/orgqr (NumPy's own LAPACK), whose Householder
-    convention PyTorch's LAPACK shares: R's diagonal is -sign(alpha) * norm, or alpha itself
-    where the column below it is zero. ``mode`` "r" returns an empty Q, like PyTorch."""
-    a = np.asarray(a)
-    if mode == "r":
-        return np.zeros((0,), a.dtype), np.linalg.qr(_f64(a), mode="r").astype(a.dtype)
-    q, r = np.linalg.qr(_f64(a), mode=mode)
-    return q.astype(a.dtype), r.astype(a.dtype)
-
-
-def geqrf(a):
-    """``torch.geqrf``: LAPACK's packed QR (R on and above the diagonal, the Householder
-    vectors below it) and the reflectors' scales ``tau``."""
-    a = np.asarray(a)
-    m, n = a.shape[-2:]
-    if a.size == 0:
-        return np.zeros(a.shape, a.dtype), np.zeros(a.shape[:-2] + (min(m, n),), a.dtype)
-    h, tau = np.linalg.qr(_f64(a), mode="raw")
-    return np.swapaxes(h, -1, -2).astype(a.dtype), tau.astype(a.dtype)
 
 
 def _reflector(h, i, size):

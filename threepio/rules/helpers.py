@@ -311,13 +311,10 @@ def interp_table(ctx, in_size, out_size, align_corners, scale, cubic, dtype):
     float64, PyTorch's opmath) as UpSample.h does: ``[indices, weights]``, flat, tap-minor."""
     import numpy as np
 
+    from ..backends.numpy_kernels import pixel_scale
+
     ft = np.float64 if dtype == "float64" else np.float32
-    if align_corners:
-        ratio = ft(in_size - 1) / ft(out_size - 1) if out_size > 1 else ft(0)
-    elif scale is not None and scale > 0:
-        ratio = ft(1.0 / scale)
-    else:
-        ratio = ft(in_size) / ft(out_size)
+    ratio = pixel_scale(in_size, out_size, align_corners, scale, ft)
     idx, wts = [], []
     a = ft(-0.75)
 
