@@ -48,3 +48,67 @@ def test_required_condition_refuses_nonfinite_input():
     take_required()
     load_all()["linalg_solve_triangular"](a, b, upper=False)
     assert not all(bool(c.all()) for c, _ in take_required())
+
+
+def _program(name, args, kwargs):
+    """The expansion on a case as a function of its tensors only (the translator's form):
+    its outputs, then the conditions it requires."""
+    from torch.utils._pytree import tree_flatten, tree_unflatten
+
+    leaves, spec = tree_flatten((args, kwargs))
+    where = [i for i, x in enumerate(leaves) if isinstance(x, torch.Tensor)]
+
+    def fn(*tensors):
+        filled = list(leaves)
+        for i, t in zip(where, tensors):
+            filled[i] = t
+        a, kw = tree_unflatten(filled, spec)
+        take_required()
+        outs = load_all()[name](*a, **kw)
+        outs = tuple(outs) if isinstance(outs, (tuple, list)) else (outs,)
+        return (*outs, *(c for c, _ in take_required()))
+
+    return fn, [leaves[i] for i in where]
+
+
+@pytest.mark.parametrize("name,k", [(n, k) for n, (_, cs) in CASES.items()
+                                    for k in sorted({0, len(cs) - 1})])
+def test_recorded_plan_is_the_traced_plan(name, k):
+    """The translator records expansions with record_aten, not make_fx: the plans hold the same
+    ops in the same order (make_fx adds a lift_fresh_copy after each constant, and some
+    aliases: the same values under another name) and compute
+    the same values, bit for bit."""
+    from threepio.runner import run
+    from threepio.tracing.aten import trace_aten
+    from threepio.tracing.record import record_aten
+
+    fn, tensors = _program(name, *CASES[name][1][k])
+    recorded = record_aten(fn, tensors, name=name)
+    traced = trace_aten(fn, tensors, requires_grad=False, name=name, source_lines=False)
+    assert [op.target for op in recorded.ops] == [
+        op.target for op in traced.ops
+        if op.target not in ("aten.lift_fresh_copy.default", "aten.alias.default")]
+    assert recorded.output_types() == traced.output_types()
+    for a, b in zip(run(recorded, recorded.examples), run(traced, traced.examples)):
+        torch.testing.assert_close(torch.as_tensor(a), torch.as_tensor(b), rtol=0, atol=0,
+                                   equal_nan=True)
+
+
+def test_record_refuses_what_it_cannot_record():
+    """Mutation and reads of the data are left to make_fx (which turns reads into guards)."""
+    from threepio.tracing.record import Unrecordable, record_aten
+
+    def mutates(x):
+        y = x * 2
+        y.add_(1)
+        return y
+
+    def reads(x):
+        return x * 2 if bool((x > 0).all()) else x
+
+    for fn in (mutates, reads):
+        with pytest.raises(Unrecordable):
+            record_aten(fn, [torch.ones(3)])
+    # a read of a constant (torch.tensor data) needs no condition
+    assert len(record_aten(lambda x: x * int(torch.tensor([2, 3]).max()), [torch.ones(3)]).ops) \
+        == 1

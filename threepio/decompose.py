@@ -13,7 +13,7 @@ depends on the values (a boolean mask, ``nonzero``) does not, and is refused.
 from __future__ import annotations
 
 from .errors import ThreepioError
-from .ir import Guard, Op, Plan, Ref, TensorType, Value, map_refs
+from .ir import Cast, Constant, Guard, Op, Plan, Ref, TensorType, Value, map_refs
 
 
 class NotDecomposable(ThreepioError):
@@ -60,6 +60,7 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...], expansion=None) 
 
     from .tracing.api import run_api_plan
     from .tracing.aten import trace_aten
+    from .tracing.record import record_aten
 
     names = list(dict.fromkeys(op.refs()))
     one = Plan("op", "torch", [Value(n, t) for n, t in zip(names, operand_types)], [],
@@ -73,6 +74,12 @@ def _traced(key, op: Op, operand_types: tuple[TensorType, ...], expansion=None) 
     for ints in (0, 1):     # integer operands are often indices (0 is valid) or divisors (1)
         g = torch.Generator().manual_seed(0)
         examples = [_example(t, g, ints) for t in operand_types]
+        if expansion is not None:   # a long straight-line program: record it directly
+            try:
+                sub = record_aten(fn, examples, name=op.target)
+                break
+            except Exception:  # noqa: BLE001 - make_fx traces it, or says why it cannot
+                required.clear()
         try:
             sub = trace_aten(fn, examples, requires_grad=False, name=op.target,
                              source_lines=False)   # the op's own source line is kept
@@ -130,15 +137,31 @@ def _example(t: TensorType, g, ints: int):
 
 def _named(sub: Plan, inputs: list[str], outputs: list[str], fresh) -> Plan:
     """A copy of ``sub`` named into the source plan: inputs and outputs take the op's names,
-    the values in between fresh ones."""
-    from .plan_json import dumps, loads
-
-    plan = loads(dumps(sub))
-    plan.rename({v.name: f"__v{k}" for k, v in enumerate(plan.values())})
-    final = {v.name: n for v, n in zip(plan.inputs, inputs)}
-    for r, n in zip(plan.outputs, outputs):
+    the values in between fresh ones (in definition order). The cached ``sub`` is never
+    changed: every value, op and argument list of the copy is new (constant data, read-only
+    to the translator, is shared)."""
+    final = {v.name: n for v, n in zip(sub.inputs, inputs)}
+    for r, n in zip(sub.outputs, outputs):
         final.setdefault(r.name, n)         # an output that is an operand keeps its name
-    for v in plan.values():
+    for v in sub.values():
         if v.name not in final:
             final[v.name] = fresh(outputs[0] if outputs else "v")
-    return plan.rename(final)
+
+    def arg(a):
+        if isinstance(a, Ref):
+            return Ref(final[a.name])
+        if isinstance(a, (list, tuple)):
+            return [arg(x) for x in a]
+        return a
+
+    return Plan(sub.name, sub.namespace,
+                [Value(final[v.name], v.type) for v in sub.inputs],
+                [Constant(final[c.name], c.type, c.data) for c in sub.constants],
+                [Op(op.target, tuple(arg(a) for a in op.args),
+                    {k: arg(a) for k, a in op.kwargs.items()},
+                    [Value(final[v.name], v.type) for v in op.outputs], op.source, op.rule)
+                 for op in sub.ops],
+                [Ref(final[r.name]) for r in sub.outputs],
+                [Cast(final.get(c.value, c.value), c.from_dtype, c.to_dtype, c.checked,
+                      c.reason, c.range) for c in sub.casts],
+                guards=[Guard(Ref(final[g.ref.name]), g.message) for g in sub.guards])

@@ -14,10 +14,25 @@ from pathlib import Path
 
 from .cases import DTYPES
 from .engine import TARGETS
-from .matrix import run_matrix
+from .matrix import run_levels
 from .report import markdown, summary_text
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+_STEMS = {"aten": "coverage", "api": "coverage-api"}
+
+
+def _costs(levels) -> dict:
+    """level -> {entry: seconds} from the committed results (the order work is handed out)."""
+    out = {}
+    for level in levels:
+        try:
+            out[level] = json.loads((DOCS / f"{_STEMS[level]}.json").read_text()).get(
+                "entry_seconds", {})
+        except (OSError, ValueError):  # no earlier run: every entry counts as long
+            out[level] = {}
+    return out
 
 
 def main(argv=None) -> int:
@@ -48,31 +63,31 @@ def main(argv=None) -> int:
 
     n = len(entries(select))
     levels = ("aten", "api") if args.level == "both" else (args.level,)
-    status = 0
-    for level in levels:
-        kw = dict(level=level)
-        if args.cases:
+    per_dtype = {level: args.per_dtype if args.per_dtype is not None or level == "aten"
+                 else (args.api_per_dtype or None) for level in levels}
+    cases_out = {}
+    if args.cases:
+        for level in levels:
             path = (args.cases if len(levels) == 1
                     else args.cases.with_name(f"{args.cases.stem}.{level}{args.cases.suffix}"))
-            kw["cases_out"] = path.open("w")
-        per_dtype = args.per_dtype
-        if level == "api" and per_dtype is None and args.api_per_dtype:
-            per_dtype = args.api_per_dtype
-        if Progress is not None:
-            with Progress("[progress.description]{task.description}", BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
-                task = bar.add_task(f"OpInfo entries ({level} level)", total=n)
-                doc = run_matrix(select, targets, tuple(args.dtypes.split(",")),
-                                 per_dtype, args.jobs,
-                                 progress=lambda rs, t=task: bar.advance(t), **kw)
-        else:
-            doc = run_matrix(select, targets, tuple(args.dtypes.split(",")), per_dtype,
-                             args.jobs, **kw)
-        if args.cases:
-            kw["cases_out"].close()
+            cases_out[level] = path.open("w")
+    run = dict(select=select, targets=targets, dtypes=tuple(args.dtypes.split(",")),
+               per_dtype=per_dtype, jobs=args.jobs, cases_out=cases_out, cost=_costs(levels))
+    if Progress is not None:
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
+            tasks = {level: bar.add_task(f"OpInfo entries ({level} level)", total=n)
+                     for level in levels}
+            docs = run_levels(progress=lambda level, rs: bar.advance(tasks[level]), **run)
+    else:
+        docs = run_levels(**run)
+    for f in cases_out.values():
+        f.close()
+    status = 0
+    for level, doc in docs.items():
         print(summary_text(doc))
         if not args.no_write:
-            stem = "coverage" if level == "aten" else "coverage-api"
+            stem = _STEMS[level]
             DOCS.mkdir(exist_ok=True)
             (DOCS / f"{stem}.json").write_text(json.dumps(doc, indent=1, sort_keys=True)
                                                + "\n")

@@ -7,7 +7,7 @@ import os
 import time
 from collections import Counter, defaultdict
 
-from .cases import DTYPES, cases, entries
+from .cases import DTYPES, cases, entries, op_key
 from .engine import TARGETS, CaseResult, run_case
 from .expectations import load_expectations
 
@@ -27,10 +27,13 @@ def rules_digest() -> str:
 
 
 def _run_entry(args):
+    """Run one entry's cases in a worker: ``(key, seconds, results)``, ``key`` being the
+    ``(level, index)`` the work item was given under."""
     index, targets, dtypes, max_per_dtype, tfjs_backend, level = args
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from .cases import op_db
 
+    t0 = time.perf_counter()
     entry = op_db()[index]
     ex = load_expectations(targets=targets)
     out = []
@@ -45,13 +48,11 @@ def _run_entry(args):
             r.status[t] = ex.expected(r.op, t, r.status[t])
         out.append(r)
     if not out:  # every entry appears in the results, even one with no sample to run here
-        from .cases import op_key
-
         r = CaseResult(f"{op_key(entry)}[-]", op_key(entry), "-")
         r.set_all(targets, "no-sample", f"no CPU sample in {', '.join(dtypes)}; the op supports "
                                         f"{', '.join(supported) or 'no dtype on the CPU'}")
         out.append(r)
-    return out
+    return (level, index), time.perf_counter() - t0, out
 
 
 def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, jobs=1,
@@ -59,38 +60,67 @@ def run_matrix(select=None, targets=TARGETS, dtypes=DTYPES, max_per_dtype=None, 
     """Run every case of the selected OpInfo entries, traced at ``level`` ("aten": Core ATen
     ops, "api": the public commands); returns the results document. ``cases_out`` (a text
     file) receives one JSON line per case: its id, dtype, status and detail per target."""
+    return run_levels(select, targets, dtypes, {level: max_per_dtype}, jobs,
+                      progress=progress and (lambda level, rs: progress(rs)),
+                      tfjs_backend=tfjs_backend, cases_out={level: cases_out})[level]
+
+
+def run_levels(select=None, targets=TARGETS, dtypes=DTYPES, per_dtype=None, jobs=1,
+               progress=None, tfjs_backend="cpu", cases_out=None, cost=None) -> dict:
+    """Run the matrix at each level of ``per_dtype`` (level -> at most this many samples per
+    op and dtype, None for all) in one pool of ``jobs`` processes; returns level -> results
+    document. ``cost`` (level -> {entry key: seconds}, from an earlier run) orders the work
+    longest first, so that no long entry is left to run alone at the end; entries it does not
+    know go first. ``progress(level, results)`` is called as each entry finishes."""
     from .cases import op_db
 
+    per_dtype = per_dtype if per_dtype is not None else {"aten": None}
+    cost = cost or {}
+    cases_out = cases_out or {}
     db = op_db()
     chosen = {id(e) for e in entries(select)}
-    work = [(i, tuple(targets), tuple(dtypes), max_per_dtype, tfjs_backend, level)
-            for i, e in enumerate(db) if id(e) in chosen]
+    work = [(i, tuple(targets), tuple(dtypes), limit, tfjs_backend, level)
+            for level, limit in per_dtype.items() for i, e in enumerate(db) if id(e) in chosen]
+    keys = {(w[5], w[0]): op_key(db[w[0]]) for w in work}
+    work.sort(key=lambda w: -cost.get(w[5], {}).get(keys[w[5], w[0]], float("inf")))
     t0 = time.perf_counter()
-    results: list[CaseResult] = []
+    results: dict = {level: [] for level in per_dtype}
+    seconds: dict = {level: {} for level in per_dtype}
+
+    def collect(done):
+        (level, index), took, rs = done
+        results[level].extend(rs)
+        key = keys[level, index]
+        seconds[level][key] = round(seconds[level].get(key, 0.0) + took, 2)
+        if progress:
+            progress(level, rs)
+
     if jobs > 1:
         import multiprocessing as mp
 
         with mp.get_context("spawn").Pool(jobs) as pool:
-            for rs in pool.imap_unordered(_run_entry, work):
-                results.extend(rs)
-                if progress:
-                    progress(rs)
+            for done in pool.imap_unordered(_run_entry, work):
+                collect(done)
     else:
         for w in work:
-            rs = _run_entry(w)
-            results.extend(rs)
-            if progress:
-                progress(rs)
-    if cases_out is not None:
-        import json
+            collect(_run_entry(w))
+    wall = time.perf_counter() - t0
+    docs = {}
+    for level, limit in per_dtype.items():
+        out = cases_out.get(level)
+        if out is not None:
+            import json
 
-        for r in sorted(results, key=lambda r: r.id):
-            cases_out.write(json.dumps({"id": r.id, "op": r.op, "dtype": r.dtype,
-                                        "status": r.status, "detail": r.detail,
-                                        "aten": r.aten}) + "\n")
-    doc = aggregate(results, targets, time.perf_counter() - t0, level)
-    doc["max_per_dtype"] = max_per_dtype
-    return doc
+            for r in sorted(results[level], key=lambda r: r.id):
+                out.write(json.dumps({"id": r.id, "op": r.op, "dtype": r.dtype,
+                                      "status": r.status, "detail": r.detail,
+                                      "aten": r.aten}) + "\n")
+        doc = aggregate(results[level], targets, wall, level)
+        doc["max_per_dtype"] = limit
+        doc["levels_run_together"] = list(per_dtype)
+        doc["entry_seconds"] = dict(sorted(seconds[level].items()))
+        docs[level] = doc
+    return docs
 
 
 def aggregate(results: list[CaseResult], targets, seconds: float, level: str = "aten") -> dict:

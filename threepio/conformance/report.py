@@ -8,8 +8,17 @@ ORDER = ("pass", "pass-random", "refused", "fail", "error", "xfail", "xpass", "u
 
 
 def summary_text(doc: dict) -> str:
+    together = doc.get("levels_run_together", [doc.get("level", "aten")])
+    took = f"{doc['seconds']:.0f} s"
+    if len(together) > 1:
+        took += f" for the {' and '.join(together)} levels in one pool"
+    if "entry_seconds" in doc:
+        took += (f" ({sum(doc['entry_seconds'].values()):.0f} s of work at the "
+                 f"{doc.get('level', 'aten')} level; slowest entries: " + ", ".join(
+                     f"{k} {v:.0f} s" for k, v in sorted(doc["entry_seconds"].items(),
+                                                         key=lambda kv: -kv[1])[:3]) + ")")
     lines = [f"conformance of threepio's rules ({doc['rules']}) against torch {doc['torch']}: "
-             f"{doc['seconds']:.0f} s"]
+             + took]
     head = f"{'target':<7} {'cases':>6} " + " ".join(f"{s[:11]:>11}" for s in ORDER) + \
         f" {'pass rate':>9} {'f32 rate':>8}"
     lines += [head, "-" * len(head)]

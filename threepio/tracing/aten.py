@@ -115,11 +115,20 @@ def _decomposable_kernels():
 
 @contextlib.contextmanager
 def _one_meta_mode():
-    """make_fx records each node's metadata (shape, dtype, strides) as a fake tensor made in a
-    FakeTensorMode it creates per node, and each creation walks the Python stack: 60% of the
-    time of tracing a long straight-line program (an unrolled expansion). The metadata is the
-    same from one shared mode."""
+    """Cheaper bookkeeping for make_fx, which otherwise dominates the time of tracing a long
+    straight-line program (an unrolled expansion) or thousands of one-op programs:
+
+    - node metadata: make_fx records each real tensor's shape, dtype and strides as a fake
+      tensor, made in a FakeTensorMode it creates per node (each creation walks the Python
+      stack), plus a ``tensor_meta`` summary. Plans read only the shape and dtype, which a
+      tensor on the ``meta`` device carries as well. Other values (parameters, fake or sparse
+      tensors) keep torch's path, with one shared FakeTensorMode.
+    - graph modules: make_fx generates and compiles Python code for every graph module it
+      builds and after every rewrite; plans walk the graph and never call it, so the code is
+      generated only if something does (torch's lazy graph module)."""
+    import torch
     from torch._subclasses.fake_tensor import FakeTensorMode
+    from torch.fx._lazy_graph_module import _use_lazy_graph_module
     from torch.fx.experimental import proxy_tensor
 
     shared = FakeTensorMode(allow_fallback_kernels=True)
@@ -127,12 +136,21 @@ def _one_meta_mode():
     def one(**kwargs):
         return shared if kwargs == {"allow_fallback_kernels": True} else FakeTensorMode(**kwargs)
 
-    saved = proxy_tensor.FakeTensorMode
-    proxy_tensor.FakeTensorMode = one
+    saved, saved_mode = proxy_tensor.set_meta, proxy_tensor.FakeTensorMode
+
+    def set_meta(proxy, val):
+        if type(val) is torch.Tensor and not val.is_sparse:   # a real tensor (not fake)
+            proxy.node.meta["val"] = torch.empty_strided(val.shape, val.stride(),
+                                                         dtype=val.dtype, device="meta")
+            return proxy
+        return saved(proxy, val)
+
+    proxy_tensor.set_meta, proxy_tensor.FakeTensorMode = set_meta, one
     try:
-        yield
+        with _use_lazy_graph_module(True):
+            yield
     finally:
-        proxy_tensor.FakeTensorMode = saved
+        proxy_tensor.set_meta, proxy_tensor.FakeTensorMode = saved, saved_mode
 
 
 @functools.cache
