@@ -37,6 +37,7 @@ conformance: setup
 
 bench: setup
 	$(PY) bench/translate_bench.py
+	$(PY) bench/trace_bench.py
 	$(PY) bench/run_bench.py
 
 clean:

@@ -101,3 +101,20 @@ def test_api_level_subset_translates_commands_without_rules():
     for t in doc["targets"]:
         a = doc["api_commands"][t]
         assert a["verified_through_decomposition"] >= 2 and a["verified"] == 3, doc
+
+
+def test_random_values_are_checked_for_their_distribution():
+    """A random op's values are not compared one by one, but they must look drawn from
+    PyTorch's distribution: a wrong scale, a wrong probability or NaNs fail."""
+    import numpy as np
+
+    from threepio.conformance.engine import _distribution_differs
+
+    rng = np.random.default_rng(0)
+    u = rng.random(2000).astype(np.float32)
+    assert _distribution_differs(u, rng.random(2000).astype(np.float32)) is None
+    assert "Kolmogorov-Smirnov" in _distribution_differs(u, 1.25 * rng.random(2000))
+    assert _distribution_differs(rng.random(2000) < 0.5, rng.random(2000) < 0.8) is not None
+    assert "non-finite" in _distribution_differs(u, np.full(2000, np.nan, np.float32))
+    assert _distribution_differs(np.ones(1), np.ones(1)) is None      # one draw: no evidence
+    assert _distribution_differs(np.zeros(0), np.zeros(0)) is None

@@ -1,8 +1,11 @@
 """Running one conformance case: PyTorch eager is the reference; the case is traced at ATen
 level once and translated, run and compared for each target.
 
-Outcomes per target: ``pass`` (values within tolerance, dtype as mapped), ``pass-random`` (a
-random op: shape, dtype and finiteness checked, not values), ``refused`` (translation, input
+Outcomes per target: ``pass`` (values within tolerance, dtype as mapped), ``pass-random``
+(values that are random or that PyTorch leaves undefined: shapes and dtypes checked, not
+values; where the plan draws random numbers, also their distribution: no non-finite value
+where PyTorch's draw has none, and a two-sample Kolmogorov-Smirnov test of the target's values
+against PyTorch's), ``refused`` (translation, input
 conversion or a runtime guard of the translation refused with a reason: honest, not a wrong
 number), ``fail`` (wrong values or dtype),
 ``error`` (the target raised while running), ``untraceable``/``no-sample``/``python-value``/
@@ -117,7 +120,8 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
     r.aten = sorted({op.target for op in plan.ops})
     # an op PyTorch tags as drawing from its generator makes the outputs a random draw, even
     # when OpInfo seeds the generator so that two eager runs agree
-    random = random or any(_seeded(op.target) for op in plan.ops)
+    drawn = any(_seeded(op.target) for op in plan.ops)
+    random = random or drawn
     if len(plan.outputs) != len(ref):
         r.set_all(targets, "untraceable", f"traced {len(plan.outputs)} outputs, eager "
                                           f"returned {len(ref)}")
@@ -171,6 +175,10 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
                           f"{mapped(str(want.dtype))}{list(want.shape)}")
                 break
             if random or undefined:
+                why = _distribution_differs(want, got) if drawn and not undefined else None
+                if why:
+                    status, detail = "fail", f"output {i}: {why}"
+                    break
                 continue
             tol = tolerance_of(case.op, target, str(want.dtype)) if tolerance_of else 1e-5
             mabs, _, ok = compare(want, got, tol)
@@ -211,6 +219,41 @@ def _trace_differs(plan, refs, tolerance_of, case) -> str | None:
         if not ok:
             return (f"PyTorch's Core ATen decomposition differs from its eager kernel (output "
                     f"{i}: max abs {mabs:.3g}); the plan cannot be checked against eager")
+    return None
+
+
+#: a random output fails when a two-sample KS test rejects it at this level: the draws are
+#: seeded, so a run fails or passes the same way every time, and a correct implementation
+#: fails about once in a million cases
+KS_LEVEL = 1e-6
+
+
+def _distribution_differs(want: np.ndarray, got: np.ndarray) -> str | None:
+    """Why the target's random values do not look drawn from PyTorch's distribution, or
+    None. Compared: which values are finite, then the finite values' empirical distributions
+    (real and imaginary parts apart), by the asymptotic two-sample Kolmogorov-Smirnov test."""
+    if want.size == 0:
+        return None
+    parts = [(want.real, got.real), (want.imag, got.imag)] if np.iscomplexobj(want) \
+        else [(want, got)]
+    for w, g in parts:
+        w, g = np.asarray(w, np.float64).ravel(), np.asarray(g, np.float64).ravel()
+        if np.isfinite(w).all() and not np.isfinite(g).all():
+            return "non-finite values where PyTorch's draw has none"
+        w, g = np.sort(w[np.isfinite(w)]), np.sort(g[np.isfinite(g)])
+        if not len(w) or not len(g):
+            continue
+        both = np.concatenate([w, g])
+        d = float(np.abs(np.searchsorted(w, both, "right") / len(w)
+                         - np.searchsorted(g, both, "right") / len(g)).max())
+        ne = len(w) * len(g) / (len(w) + len(g))
+        lam = (np.sqrt(ne) + 0.12 + 0.11 / np.sqrt(ne)) * d
+        k = np.arange(1, 101)   # the Kolmogorov series (it tends to 1 as lam -> 0, slowly)
+        p = 1.0 if lam < 0.5 else float(np.clip(
+            2 * np.sum((-1.0) ** (k - 1) * np.exp(-2 * k * k * lam * lam)), 0, 1))
+        if p < KS_LEVEL:
+            return (f"values not distributed like PyTorch's draw (two-sample Kolmogorov-Smirnov "
+                    f"D = {d:.3g} over {len(w)} values, p = {p:.1e} < {KS_LEVEL:g})")
     return None
 
 

@@ -49,13 +49,16 @@ def _cell(counts: dict, reasons: list[str]) -> str:
     ok = counts.get("pass", 0) + counts.get("pass-random", 0)
     if total == 0:
         return "-"
+    random = counts.get("pass-random", 0)
+    how = (" (shape and dtype only)" if random == ok else f" ({random} shape and dtype only)") \
+        if random else ""
     if ok == total:
-        return f"proven {ok}/{total}"
+        return f"proven {ok}/{total}{how}"
     bad = {k: v for k, v in counts.items() if k not in ("pass", "pass-random")}
     main = max(bad, key=bad.get)
     why = f": {reasons[0]}" if reasons else ""
     why = why.replace("|", "\\|").replace("\n", " ")[:120]
-    return f"{ok}/{total} proven; {main} {bad[main]}{why}"
+    return f"{ok}/{total} proven{how}; {main} {bad[main]}{why}"
 
 
 def markdown(doc: dict) -> str:
@@ -65,7 +68,9 @@ def markdown(doc: dict) -> str:
              "every PyTorch OpInfo sample (CPU; float32, int32, int64, bool where supported) "
              "through trace, translate and run on each target against PyTorch eager. A command is "
              "*proven* only by samples that passed, never by the mere presence of a rule; "
-             "*refused* means translation said no, with the reason shown."
+             "*refused* means translation said no, with the reason shown; *shape and dtype "
+             "only* marks samples whose values are random (dropout, bernoulli...) or undefined "
+             "(torch.empty...), where the outputs' shapes and dtypes are checked, not the values."
              + (" Here each sample is traced at the API level (the public torch.*, Tensor and "
                 "torch.nn.functional commands OpInfo calls); a command without a rule of its "
                 "own translates through its Core ATen decomposition. The ATen-level table is "
@@ -75,7 +80,9 @@ def markdown(doc: dict) -> str:
                 " The same samples traced at the API level: [coverage-api.md]"
                 "(coverage-api.md)."), "",
              f"torch {doc['torch']}, rules digest `{doc['rules']}`, "
-             f"run time {doc['seconds']:.0f} s.",
+             f"run time {doc['seconds']:.0f} s"
+             + (" (the ATen and API levels together)"
+                if len(doc.get("levels_run_together", ())) > 1 else "") + ".",
              "", "| target | cases | proven | refused | failing | pass rate | float32 pass rate |",
              "|---|---|---|---|---|---|---|"]
     for t, s in doc["summary"].items():
