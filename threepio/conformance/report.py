@@ -50,8 +50,8 @@ def _cell(counts: dict, reasons: list[str]) -> str:
     if total == 0:
         return "-"
     random = counts.get("pass-random", 0)
-    how = (" (shape and dtype only)" if random == ok else f" ({random} shape and dtype only)") \
-        if random else ""
+    how = (" (random or undefined values)" if random == ok
+           else f" ({random} with random or undefined values)") if random else ""
     if ok == total:
         return f"proven {ok}/{total}{how}"
     bad = {k: v for k, v in counts.items() if k not in ("pass", "pass-random")}
@@ -68,9 +68,11 @@ def markdown(doc: dict) -> str:
              "every PyTorch OpInfo sample (CPU; float32, int32, int64, bool where supported) "
              "through trace, translate and run on each target against PyTorch eager. A command is "
              "*proven* only by samples that passed, never by the mere presence of a rule; "
-             "*refused* means translation said no, with the reason shown; *shape and dtype "
-             "only* marks samples whose values are random (dropout, bernoulli...) or undefined "
-             "(torch.empty...), where the outputs' shapes and dtypes are checked, not the values."
+             "*refused* means translation said no, with the reason shown. *Random or "
+             "undefined values* marks samples whose values are random draws (dropout, "
+             "bernoulli...), checked for shape, dtype and distribution (finiteness and a "
+             "two-sample Kolmogorov-Smirnov test against PyTorch's draw), or that PyTorch leaves "
+             "undefined (torch.empty...), checked for shape and dtype."
              + (" Here each sample is traced at the API level (the public torch.*, Tensor and "
                 "torch.nn.functional commands OpInfo calls); a command without a rule of its "
                 "own translates through its Core ATen decomposition. The ATen-level table is "
