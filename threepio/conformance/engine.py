@@ -127,24 +127,23 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
                                           f"returned {len(ref)}")
         return r
     refs = [x.detach().resolve_conj().resolve_neg().numpy() for x in ref]
-    # uninitialized memory (torch.empty...: a rule declares the values undefined) can equal
-    # itself from one eager run to the next and still differ in the plan's run
-    unspecified = any(getattr(load_rules(t).get(op.target), "undefined_values", False)
-                      for t in targets for op in plan.ops)
-    if not random and not unspecified:  # the plan, run by PyTorch, must reproduce eager
-        why = _trace_differs(plan, refs, tolerance_of, case)
+    translated = {}
+    for target in targets:
+        try:
+            translated[target] = translate(plan, target)
+        except TranslationError as e:
+            r.status[target], r.detail[target] = "refused", _reason(e)
+        except ThreepioError as e:
+            r.status[target], r.detail[target] = "error", _first_line(e)
+    undefined = {t: _undefined(plan, translated.get(t), t) for t in targets}
+    # uninitialized memory (torch.empty...) can equal itself from one eager run to the next
+    # and still differ in the plan's run
+    if not random and not any(undefined.values()):  # the plan, run by PyTorch, must
+        why = _trace_differs(plan, refs, tolerance_of, case)   # reproduce eager PyTorch
         if why:
             r.set_all(targets, "untraceable", why)
             return r
-    for target in targets:
-        try:
-            tp = translate(plan, target)
-        except TranslationError as e:
-            r.status[target], r.detail[target] = "refused", _reason(e)
-            continue
-        except ThreepioError as e:
-            r.status[target], r.detail[target] = "error", _first_line(e)
-            continue
+    for target, tp in translated.items():
         try:
             outs = run(tp, plan.examples, tfjs_backend=tfjs_backend)
         except PlanInputError as e:
@@ -159,14 +158,9 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
         finally:
             if target == "tfjs":
                 _free_tfjs(tp, tfjs_backend)
-        rules = load_rules(target)
-        mapped = rules.map_dtype
-        # a rule may declare PyTorch's results unspecified (torch.empty): shape and dtype only;
-        # also when the rule served a step of an API command's ATen decomposition
-        undefined = any(getattr(rules.get(op.target), "undefined_values", False)
-                        for op in plan.ops) or any(op.rule in _undefined_at(target)
-                                                   for op in tp.ops)
-        status, detail = "pass-random" if random or undefined else "pass", ""
+        mapped = load_rules(target).map_dtype
+        undefined_here = undefined[target]
+        status, detail = "pass-random" if random or undefined_here else "pass", ""
         for i, (want, got) in enumerate(zip(refs, outs)):
             got = np.asarray(got)
             if str(got.dtype) != mapped(str(want.dtype)) or got.shape != want.shape:
@@ -174,8 +168,8 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
                 detail = (f"output {i}: {got.dtype}{list(got.shape)}, expected "
                           f"{mapped(str(want.dtype))}{list(want.shape)}")
                 break
-            if random or undefined:
-                why = _distribution_differs(want, got) if drawn and not undefined else None
+            if random or undefined_here:
+                why = _distribution_differs(want, got) if drawn and not undefined_here else None
                 if why:
                     status, detail = "fail", f"output {i}: {why}"
                     break
@@ -187,6 +181,17 @@ def run_case(case, targets=TARGETS, tolerance_of=None, tfjs_backend="cpu",
                 break
         r.status[target], r.detail[target] = status, detail
     return r
+
+
+def _undefined(plan, tp, target: str) -> bool:
+    """Whether PyTorch leaves the plan's values undefined (torch.empty...), by the target's
+    rules: those of the plan's ops, or (``tp``, the translation) those that served the steps
+    of an API command's ATen decomposition. Such values are checked by shape and dtype only."""
+    from ..rules.loader import load_rules
+
+    rules = load_rules(target)
+    return any(getattr(rules.get(op.target), "undefined_values", False) for op in plan.ops) \
+        or (tp is not None and any(op.rule in _undefined_at(target) for op in tp.ops))
 
 
 @cache
