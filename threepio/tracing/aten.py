@@ -105,7 +105,7 @@ def _decomposable_kernels():
         flags = torch.backends.mkldnn.flags(enabled=False)
         flags.__enter__()
     try:
-        with sdpa_kernel(SDPBackend.MATH), _one_meta_mode():
+        with sdpa_kernel(SDPBackend.MATH), _cheap_bookkeeping():
             yield
     finally:
         with warnings.catch_warnings():
@@ -114,7 +114,7 @@ def _decomposable_kernels():
 
 
 @contextlib.contextmanager
-def _one_meta_mode():
+def _cheap_bookkeeping():
     """Cheaper bookkeeping for make_fx, which otherwise dominates the time of tracing a long
     straight-line program (an unrolled expansion) or thousands of one-op programs:
 

@@ -19,17 +19,13 @@ of anything but a constant, an argument or result of a kind a plan cannot hold.
 
 from __future__ import annotations
 
-from ..ir import Constant, DType, Op, Plan, Ref, TensorType, Value
-from .aten import _PLACEMENT_KWARGS, _decomposable_kernels, _decompositions
+from ..ir import Constant, DType, Op, Plan, Ref, Value
+from .aten import _PLACEMENT_KWARGS, _decomposable_kernels, _decompositions, _type_of
 
 
 class Unrecordable(Exception):
     """The program does something :func:`record_aten` does not record (the reason says what);
     trace it with ``trace_aten``."""
-
-
-def _type(t) -> TensorType:
-    return TensorType(str(t.dtype).removeprefix("torch."), tuple(int(d) for d in t.shape))
 
 
 def record_aten(fn, example_inputs, name: str = "plan") -> Plan:
@@ -57,7 +53,7 @@ def record_aten(fn, example_inputs, name: str = "plan") -> Plan:
             if t.layout != torch.strided or t.is_quantized or t.requires_grad:
                 raise Unrecordable(f"a {t.layout} tensor from outside the program")
             nm = f"c{len(plan.constants)}"
-            plan.constants.append(Constant(nm, _type(t), t.detach().numpy().copy()))
+            plan.constants.append(Constant(nm, _type_of(t), t.detach().numpy().copy()))
             define(t, nm)
             const.add(id(t))
         return Ref(nm)
@@ -115,7 +111,7 @@ def record_aten(fn, example_inputs, name: str = "plan") -> Plan:
             for r in results:
                 nm = f"{base}_{len(alive)}"
                 define(r, nm)
-                outs.append(Value(nm, _type(r)))
+                outs.append(Value(nm, _type_of(r)))
                 if tensors and all(id(t) in const for t in tensors) and \
                         torch.Tag.nondeterministic_seeded not in func.tags:
                     const.add(id(r))
@@ -125,7 +121,7 @@ def record_aten(fn, example_inputs, name: str = "plan") -> Plan:
     xs = [t.detach().clone() for t in example_inputs]
     for k, t in enumerate(xs):
         define(t, f"x{k}")
-        plan.inputs.append(Value(f"x{k}", _type(t)))
+        plan.inputs.append(Value(f"x{k}", _type_of(t)))
     with torch.no_grad(), _decomposable_kernels(), Recorder():
         out = fn(*xs)
     results = list(out) if isinstance(out, (tuple, list)) else [out]
